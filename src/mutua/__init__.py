@@ -1,0 +1,3 @@
+"""Mutua: one community's solidarity economy (mutual aid, local dollars, art for land) in one place."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,109 @@
+"""The one place that decides "may this member do this (to this object)?".
+
+Every page, endpoint and service asks `may(member, action, obj)` or `require(...)`. The answer is
+built from three rules, checked in order:
+
+1. **Same community.** An object of another community does not exist for this member: `require`
+   raises `NotFound`, never `Forbidden`, so its existence does not leak.
+2. **Self.** A member may always see their own household's needs (`SELF_ACTIONS`).
+3. **Roles.** `RULES[action]` lists the roles that may do it. If the object belongs to an
+   organization, the role must be held in that organization (a steward of one garden does not
+   steward another); community-wide roles (admin) count everywhere.
+
+An action missing from `RULES` is refused: new actions are denied until someone writes down who may
+do them. Platform operators (superusers without a community) use the Django admin, not these pages.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from mutua.community.roles import Role
+from mutua.core.errors import Forbidden, NotFound
+
+R = Role
+
+RULES: dict[str, frozenset[Role]] = {
+    # Households: everyone sees that households exist; health needs and addresses are for the aid
+    # coordinators who allocate and deliver (and the household itself, see SELF_ACTIONS).
+    "household.list": frozenset({R.COORDINATOR, R.ADMIN}),
+    "household.view_needs": frozenset({R.COORDINATOR}),
+    "household.edit_needs": frozenset({R.COORDINATOR}),
+    "household.create": frozenset({R.COORDINATOR, R.ADMIN}),
+    "member.list": frozenset(Role),
+    "member.manage_roles": frozenset({R.ADMIN}),
+    "invitation.create": frozenset({R.ADMIN, R.COORDINATOR}),
+    "invitation.grant_role": frozenset({R.ADMIN}),
+    "join_request.decide": frozenset({R.ADMIN, R.COORDINATOR}),
+    "organization.list": frozenset(Role),
+    "audit.view": frozenset({R.ADMIN}),
+    # Dashboards: one per role.
+    **{f"dashboard.{role.value}": frozenset({role}) for role in Role},
+}
+
+SELF_ACTIONS = frozenset({"household.view_needs"})
+
+
+def member_roles(member: Any, organization_id: Any = None) -> set[Role]:
+    """The roles a member holds, in one organization (plus community-wide ones) or anywhere."""
+    cached = getattr(member, "_mutua_roles", None)
+    if cached is None:
+        cached = [(m.organization_id, Role(m.role)) for m in member.memberships.all()]
+        member._mutua_roles = cached
+    return {
+        role
+        for org_id, role in cached
+        if organization_id is None or org_id is None or org_id == organization_id
+    }
+
+
+def forget_roles(member: Any) -> None:
+    """Drop the per-request role cache after the member's memberships change."""
+    if hasattr(member, "_mutua_roles"):
+        del member._mutua_roles
+
+
+def _same_community(member: Any, obj: Any) -> bool:
+    if obj is None:
+        return True
+    community_id = getattr(obj, "community_id", None)
+    if community_id is None and obj.__class__.__name__ == "Community":
+        community_id = obj.pk
+    return community_id is not None and community_id == member.community_id
+
+
+def _is_self(member: Any, action: str, obj: Any) -> bool:
+    if action not in SELF_ACTIONS or obj is None:
+        return False
+    household_id = getattr(obj, "household_id", None) or getattr(obj, "pk", None)
+    return member.household_id is not None and member.household_id == household_id
+
+
+def may(member: Any, action: str, obj: Any = None) -> bool:
+    if member is None or not member.is_authenticated or not member.is_active:
+        return False
+    if member.community_id is None or not _same_community(member, obj):
+        return False
+    if _is_self(member, action, obj):
+        return True
+    allowed = RULES.get(action, frozenset())
+    organization_id = getattr(obj, "organization_id", None)
+    return bool(allowed & member_roles(member, organization_id))
+
+
+def require(member: Any, action: str, obj: Any = None) -> None:
+    """Raise `NotFound` for another community's object, `Forbidden` for a missing role."""
+    if obj is not None and member is not None and member.is_authenticated:
+        if not _same_community(member, obj):
+            raise NotFound("Not found.")
+    if not may(member, action, obj):
+        raise Forbidden("You do not have permission to do that.")
+
+
+def dashboards_for(member: Any) -> list[Role]:
+    """The member's roles in the order the navigation shows them."""
+    held = member_roles(member)
+    return [role for role in Role if role in held]
+
+
+def actions_known() -> Iterable[str]:
+    return RULES.keys()

@@ -1,0 +1,103 @@
+"""Reads of the community app, always through the viewer: each checks `permissions` first.
+
+Lists are single queries (related rows joined or prefetched), so a page of 40 households costs the
+same number of queries as a page of 4. `household_needs_get` is the only way to read private needs;
+it writes an audit entry on every call, including a household reading its own.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from mutua.community.models import (
+    ApiToken,
+    Household,
+    HouseholdNeeds,
+    Invitation,
+    JoinRequest,
+    Member,
+    Membership,
+    Organization,
+)
+from mutua.community.permissions import require
+from mutua.core.errors import NotFound
+from mutua.core.services import audit_record
+
+
+def _get(queryset: QuerySet[Any], pk: Any) -> Any:
+    try:
+        obj = queryset.filter(pk=pk).first()
+    except (ValueError, TypeError):
+        obj = None
+    if obj is None:
+        raise NotFound("Not found.")
+    return obj
+
+
+def organization_list(*, viewer: Member) -> QuerySet[Organization]:
+    require(viewer, "organization.list")
+    return Organization.objects.filter(community_id=viewer.community_id).annotate(
+        people=Count("memberships__member", distinct=True)
+    )
+
+
+def member_list(*, viewer: Member) -> QuerySet[Member]:
+    require(viewer, "member.list")
+    return (
+        Member.objects.filter(community_id=viewer.community_id, is_active=True)
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("organization")))
+        .order_by("display_name")
+    )
+
+
+def member_get(*, viewer: Member, handle: str) -> Member:
+    member = member_list(viewer=viewer).filter(handle__iexact=handle).first()
+    if member is None:
+        raise NotFound("Not found.")
+    return member
+
+
+def household_list(*, viewer: Member) -> QuerySet[Household]:
+    require(viewer, "household.list")
+    return Household.objects.filter(community_id=viewer.community_id).annotate(
+        accounts=Count("members")
+    )
+
+
+def household_get(*, viewer: Member, household_id: UUID | str) -> Household:
+    """A household, for someone who may list households or who lives in it."""
+    household = _get(Household.objects.filter(community_id=viewer.community_id), household_id)
+    if viewer.household_id != household.pk:
+        require(viewer, "household.list", household)
+    return household
+
+
+def household_needs_get(*, viewer: Member, household: Household) -> HouseholdNeeds:
+    """The private needs of a household. Checks the role, then writes `community.household.needs_viewed`."""
+    require(viewer, "household.view_needs", household)
+    needs = HouseholdNeeds.objects.get(household=household)
+    audit_record(action="community.household.needs_viewed", actor=viewer, obj=household)
+    return needs
+
+
+def join_request_list(*, viewer: Member, pending_only: bool = True) -> QuerySet[JoinRequest]:
+    require(viewer, "join_request.decide", viewer.community)
+    requests = JoinRequest.objects.filter(community_id=viewer.community_id).select_related("member")
+    return requests.filter(status=JoinRequest.Status.PENDING) if pending_only else requests
+
+
+def join_request_get(*, viewer: Member, join_request_id: UUID | str) -> JoinRequest:
+    require(viewer, "join_request.decide", viewer.community)
+    return _get(join_request_list(viewer=viewer, pending_only=False), join_request_id)
+
+
+def invitation_list(*, viewer: Member) -> QuerySet[Invitation]:
+    require(viewer, "invitation.create", viewer.community)
+    return Invitation.objects.filter(community_id=viewer.community_id).select_related(
+        "organization", "accepted_by", "created_by"
+    )
+
+
+def api_token_list(*, member: Member) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(member=member, revoked_at__isnull=True)

@@ -1,0 +1,57 @@
+"""Domain errors, mapped to HTTP in one place (`mutua.web.errors` for pages, `mutua.api` for JSON).
+
+    MutuaError                 400  code "invalid" unless a subclass or the raiser says otherwise
+    ├── NotFound               404  the object does not exist *or* belongs to another community
+    ├── Forbidden              403  the object is visible, but this user may not do this to it
+    ├── Conflict               409  the request clashes with what is there (a taken handle, a used invitation)
+    └── Gone                   410  it existed but is no longer usable (an expired invitation)
+
+Every error carries a stable machine-readable `code` and a human message; validators that check many
+fields raise one error with a `fields` mapping, so a form shows every problem at once.
+"""
+
+from collections.abc import Mapping
+
+
+class MutuaError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.fields: dict[str, list[str]] = dict(fields or {})
+
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"code": self.code, "message": str(self.message)}
+        if self.fields:
+            body["fields"] = {name: [str(m) for m in msgs] for name, msgs in self.fields.items()}
+        return body
+
+
+class NotFound(MutuaError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(MutuaError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(MutuaError):
+    status = 409
+    code = "conflict"
+
+
+class Gone(MutuaError):
+    status = 410
+    code = "gone"

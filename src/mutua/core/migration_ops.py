@@ -1,0 +1,73 @@
+"""Migration operations that put invariants into the database itself, on SQLite and PostgreSQL.
+
+`AppendOnly("app_table")` installs triggers that refuse every UPDATE and DELETE of the table's rows,
+so history cannot be edited even by code (or a person at a SQL prompt) that goes around the ORM.
+Corrections are new rows that point at what they correct. The trigger's message names the table, so
+the error says what was refused.
+"""
+
+from typing import Any
+
+from django.db import migrations
+
+_SQLITE = [
+    "CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+    "BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be updated'); END",
+    "CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+    "BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be deleted'); END",
+]
+_SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS {table}_no_update",
+    "DROP TRIGGER IF EXISTS {table}_no_delete",
+]
+_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION mutua_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '% is append-only: rows cannot be %', TG_TABLE_NAME, lower(TG_OP) || 'd'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END $$""",
+    "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+    "FOR EACH ROW EXECUTE FUNCTION mutua_refuse_change()",
+]
+_POSTGRES_DROP = ["DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
+_TEMPLATES = {
+    ("sqlite", False): _SQLITE,
+    ("sqlite", True): _SQLITE_DROP,
+    ("postgresql", False): _POSTGRES,
+    ("postgresql", True): _POSTGRES_DROP,
+}
+
+
+class AppendOnly(migrations.operations.base.Operation):
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def _execute(self, schema_editor: Any, *, drop: bool) -> None:
+        vendor = schema_editor.connection.vendor
+        if (vendor, drop) not in _TEMPLATES:
+            raise RuntimeError(f"Mutua supports SQLite and PostgreSQL, not {vendor}")
+        for statement in _TEMPLATES[vendor, drop]:
+            # The PL/pgSQL body contains '%' placeholders: pass no params so none are interpolated.
+            schema_editor.execute(statement.replace("{table}", self.table), params=None)
+
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        self._execute(schema_editor, drop=False)
+
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        self._execute(schema_editor, drop=True)
+
+    def describe(self) -> str:
+        return f"Make {self.table} append-only"
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__qualname__, [], {"table": self.table})

@@ -1,0 +1,107 @@
+"""What each role's dashboard shows. One function per role, each returning the template context.
+
+Dashboards read through the community app's selectors, so they show only what the role may see.
+Later domains (ledger, aid, co-op, gardens, learning, art) add their panels here.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Count
+
+from mutua.community import selectors
+from mutua.community.models import Member, Membership, Organization
+from mutua.community.permissions import may
+from mutua.community.roles import OrganizationKind, Role
+from mutua.core.selectors import audit_list
+
+Builder = Callable[[Member], dict[str, Any]]
+
+
+def _organizations_where(member: Member, role: Role) -> list[Organization]:
+    return [
+        m.organization for m in member.memberships.select_related("organization")
+        if m.role == role and m.organization is not None
+    ]
+
+
+def _teams(member: Member, role: Role) -> list[dict[str, Any]]:
+    """For each organization where the member holds `role`: the organization and its people."""
+    teams = []
+    for organization in _organizations_where(member, role):
+        people = (
+            Membership.objects.filter(organization=organization)
+            .select_related("member").order_by("member__display_name")
+        )
+        teams.append({"organization": organization, "people": people})
+    return teams
+
+
+def member_dashboard(member: Member) -> dict[str, Any]:
+    return {
+        "household": member.household,
+        "organizations": selectors.organization_list(viewer=member),
+        "my_roles": member.memberships.select_related("organization"),
+    }
+
+
+def coordinator_dashboard(member: Member) -> dict[str, Any]:
+    households = selectors.household_list(viewer=member)
+    sizes = households.values("size").annotate(n=Count("id")).order_by("size")
+    return {
+        "teams": _teams(member, Role.COORDINATOR),
+        "household_count": households.count(),
+        "people_count": sum(row["size"] * row["n"] for row in sizes),
+        "chart": {"title": "Households by size", "bars": [
+            {"label": str(row["size"]), "value": row["n"]} for row in sizes]},
+        "join_requests": selectors.join_request_list(viewer=member)[:10],
+    }
+
+
+def admin_dashboard(member: Member) -> dict[str, Any]:
+    roles = (
+        Membership.objects.filter(community_id=member.community_id)
+        .values("role").annotate(n=Count("id")).order_by("-n")
+    )
+    labels = dict(Role.choices)
+    return {
+        "member_count": Member.objects.filter(community_id=member.community_id, is_active=True).count(),
+        "organization_count": Organization.objects.filter(community_id=member.community_id).count(),
+        "chart": {"title": "People by role", "bars": [
+            {"label": str(labels.get(row["role"], row["role"])), "value": row["n"]} for row in roles]},
+        "join_requests": selectors.join_request_list(viewer=member)[:10],
+        "audit_entries": audit_list(community_id=member.community_id, limit=10),
+    }
+
+
+def team_dashboard(role: Role) -> Builder:
+    def build(member: Member) -> dict[str, Any]:
+        return {"teams": _teams(member, role)}
+    return build
+
+
+def community_role_dashboard(member: Member) -> dict[str, Any]:
+    """Artists and investors: the land trusts their art and money can support."""
+    return {
+        "land_trusts": Organization.objects.filter(
+            community_id=member.community_id, kind=OrganizationKind.LAND_TRUST
+        ),
+    }
+
+
+BUILDERS: dict[Role, Builder] = {
+    Role.MEMBER: member_dashboard,
+    Role.COORDINATOR: coordinator_dashboard,
+    Role.ADMIN: admin_dashboard,
+    Role.ARTIST: community_role_dashboard,
+    Role.INVESTOR: community_role_dashboard,
+    **{role: team_dashboard(role) for role in (
+        Role.VOLUNTEER, Role.COOP_STAFF, Role.GARDEN_STEWARD, Role.EDUCATOR,
+        Role.CU_OFFICER, Role.CLT_STEWARD, Role.MERCHANT)},
+}
+
+
+def dashboard_context(member: Member, role: Role) -> dict[str, Any]:
+    context = BUILDERS[role](member)
+    context["can_see_households"] = may(member, "household.list", member.community)
+    return context
