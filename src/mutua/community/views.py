@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,7 +85,8 @@ def household_needs_edit(request: HttpRequest, household_id: UUID) -> HttpRespon
         else:
             messages.success(request, _("Saved."))
             return redirect("household-detail", household_id=household.pk)
-    return render(request, "community/household_needs_form.html", {"household": household, "form": form})
+    return render(request, "community/household_needs_form.html", {"household": household, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -104,7 +106,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "community/invitation_list.html", {
         "invitations": invitations[:50], "form": form, "new_link": new_link,
         "can_grant_roles": may(viewer, "invitation.grant_role", viewer.community),
-    })
+    }, status=400 if form.errors else 200)
 
 
 def _signup_kwargs(data: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +168,10 @@ def join_request_decide(request: HttpRequest, join_request_id: UUID) -> HttpResp
         name = join_request.member.display_name
         messages.success(request, _("%(name)s can now sign in.") % {"name": name} if approve
                          else _("The request from %(name)s was declined.") % {"name": name})
-    return redirect(request.POST.get("next") or "join-request-list")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    return redirect(next_url or "join-request-list")
 
 
 @login_required
@@ -209,7 +214,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "profile_form": profile_form, "token_form": token_form, "new_token": new_token,
         "tokens": selectors.api_token_list(member=member),
         "roles": [(Role(m.role).label, m.organization) for m in member.memberships.select_related("organization")],
-    })
+    }, status=400 if profile_form.errors or token_form.errors else 200)
 
 
 @login_required

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from mutua.community import selectors
 from mutua.community.models import Member, Membership, Organization
 from mutua.community.permissions import may
 from mutua.community.roles import OrganizationKind, Role
 from mutua.core.selectors import audit_list
+from mutua.web.charts import bar_chart
 
 Builder = Callable[[Member], dict[str, Any]]
 
@@ -52,8 +54,10 @@ def coordinator_dashboard(member: Member) -> dict[str, Any]:
         "teams": _teams(member, Role.COORDINATOR),
         "household_count": households.count(),
         "people_count": sum(row["size"] * row["n"] for row in sizes),
-        "chart": {"title": "Households by size", "bars": [
-            {"label": str(row["size"]), "value": row["n"]} for row in sizes]},
+        "chart": bar_chart(
+            str(_("Households by number of people")),
+            [(str(row["size"]), row["n"]) for row in sizes],
+        ),
         "join_requests": selectors.join_request_list(viewer=member)[:10],
     }
 
@@ -67,8 +71,10 @@ def admin_dashboard(member: Member) -> dict[str, Any]:
     return {
         "member_count": Member.objects.filter(community_id=member.community_id, is_active=True).count(),
         "organization_count": Organization.objects.filter(community_id=member.community_id).count(),
-        "chart": {"title": "People by role", "bars": [
-            {"label": str(labels.get(row["role"], row["role"])), "value": row["n"]} for row in roles]},
+        "chart": bar_chart(
+            str(_("People by role")),
+            [(str(labels.get(row["role"], row["role"])), row["n"]) for row in roles],
+        ),
         "join_requests": selectors.join_request_list(viewer=member)[:10],
         "audit_entries": audit_list(community_id=member.community_id, limit=10),
     }

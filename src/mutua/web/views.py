@@ -37,6 +37,11 @@ class LoginView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and getattr(request.user, "community_id", None):
