@@ -1,3 +1,3 @@
-"""Mutua: one community's solidarity economy (mutual aid, local dollars, art for land) in one place."""
+"""Mutua: one community's solidarity economy (mutual aid, local dollars, art for land)."""
 
 __version__ = "0.1.0"

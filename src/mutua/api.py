@@ -1,4 +1,4 @@
-"""The JSON API at `/api/v1/`: django-ninja, OpenAPI at `/api/v1/openapi.json`, docs at `/api/v1/docs`.
+"""The JSON API at `/api/v1/` (django-ninja); OpenAPI at `openapi.json`, docs at `docs`.
 
 Authentication: a personal token (`Authorization: Bearer mutua_...`, see `BearerTokenMiddleware`) or
 the browser session (with CSRF). Every error, whatever raised it, leaves as one JSON shape with a
@@ -61,12 +61,25 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
-_STATUS_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 410: "gone", 429: "throttled"}
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    410: "gone",
+    429: "throttled",
+}
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str,
-           fields: dict[str, list[str]] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
@@ -89,8 +102,12 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated",
-                  "Sign in, or send a personal token as 'Authorization: Bearer <token>'.")
+    return _error(
+        request,
+        401,
+        "unauthenticated",
+        "Sign in, or send a personal token as 'Authorization: Bearer <token>'.",
+    )
 
 
 @api.exception_handler(HttpError)
@@ -106,7 +123,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("API request failed: %s %s", request.method, request.path)
-    return _error(request, 500, "server_error", "Something went wrong on our side. It has been logged.")
+    return _error(
+        request, 500, "server_error", "Something went wrong on our side. It has been logged."
+    )
 
 
 api.add_router("/", "mutua.community.api.router")

@@ -1,4 +1,4 @@
-"""Mutua's pytest plugin (loaded with `-p mutua.pytest_plugin` from pyproject), before Django starts.
+"""Mutua's pytest plugin, loaded by `-p mutua.pytest_plugin` (pyproject) before Django starts.
 
 - Gives the test run a secret key, since settings refuse to start without one outside debugging.
 - `MUTUA_REQUIRE_ALL=1` (set by `.ci/run`) turns every skipped test into a failure, so a missing
@@ -10,12 +10,14 @@ import os
 import pytest
 
 os.environ.setdefault("MUTUA_SECRET_KEY", "test-only-secret-key-not-for-production")
+# The test client speaks plain HTTP; production security settings are tested in `web` by subprocess.
+os.environ.setdefault("MUTUA_SECURE", "0")
 
 REQUIRE_ALL = os.environ.get("MUTUA_REQUIRE_ALL") == "1"
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     outcome = yield
     report = outcome.get_result()
     if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):

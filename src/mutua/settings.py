@@ -1,10 +1,10 @@
-"""Mutua's settings, read from the environment (twelve-factor), so one package serves every deployment.
+"""Mutua's settings, read from the environment, so one package serves every deployment.
 
 | variable | meaning | default |
 |---|---|---|
 | `MUTUA_DEBUG` | `1` for development | off |
 | `MUTUA_SECRET_KEY` | signing key; **required** unless debugging | none: start-up fails |
-| `DATABASE_URL` | `postgres://user:pass@host:5432/db` or `sqlite:///path` | SQLite file `var/mutua.sqlite3` |
+| `DATABASE_URL` | `postgres://user:pass@host:5432/db` or `sqlite:///path` | `var/mutua.sqlite3` |
 | `MUTUA_HOME` | folder for the SQLite file and uploads | `./var` |
 | `MUTUA_ALLOWED_HOSTS` | comma-separated host names | `localhost,127.0.0.1` when debugging |
 | `MUTUA_CSRF_TRUSTED_ORIGINS` | comma-separated origins behind a proxy | none |
@@ -46,7 +46,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "MUTUA_SECRET_KEY is not set. Production needs a long random secret, for example: "
-            'export MUTUA_SECRET_KEY="$(python3 -c \'import secrets; print(secrets.token_urlsafe(50))\')" '
+            "export MUTUA_SECRET_KEY="
+            "\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\" "
             "(or set MUTUA_DEBUG=1 for development only)."
         )
     SECRET_KEY = "django-insecure-development-only-never-in-production"  # noqa: S105
@@ -109,7 +110,7 @@ TEMPLATES = [
     }
 ]
 
-# --- database -----------------------------------------------------------------------------------
+# --- database ------------------------------------------------------------------------------------
 HOME.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
@@ -119,14 +120,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test-mutua.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- people and sign-in ---------------------------------------------------------------------------
+# --- people and sign-in --------------------------------------------------------------------------
 AUTH_USER_MODEL = "community.Member"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -153,7 +156,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# --- internationalisation ---------------------------------------------------------------------------
+# --- internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -161,7 +164,7 @@ TIME_ZONE = os.environ.get("MUTUA_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
-# --- static files -----------------------------------------------------------------------------------
+# --- static files --------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("MUTUA_STATIC_ROOT", HOME / "static"))
 STORAGES = {
@@ -178,7 +181,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = HOME / "media"
 MEDIA_URL = "/media/"
 
-# --- mail -------------------------------------------------------------------------------------------
+# --- mail ----------------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("MUTUA_EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -190,10 +193,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("MUTUA_DEFAULT_FROM_EMAIL", "mutua@localhost")
 
-# --- background work --------------------------------------------------------------------------------
+# --- background work -----------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# --- security ---------------------------------------------------------------------------------------
+# --- security ------------------------------------------------------------------------------------
 SECURE = _env_bool("MUTUA_SECURE", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
@@ -208,7 +211,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# --- API ------------------------------------------------------------------------------------------------
+# --- API -----------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {

@@ -1,4 +1,4 @@
-"""URL map: pages (`web`, `community`), the JSON API under `/api/v1/`, the operator's Django admin."""
+"""URL map: pages (`web`, `community`), the JSON API at `/api/v1/`, the operator's Django admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -18,7 +18,11 @@ urlpatterns = [
     path("dashboard/<str:role>/", web_views.dashboard_role, name="dashboard-role"),
     path("language/", web_views.language_set, name="language-set"),
     path("accounts/login/", web_views.LoginView.as_view(), name="login"),
-    path("accounts/password_reset/", community_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/",
+        community_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("join/<str:secret>/", community_views.invitation_accept, name="invitation-accept"),
     path("c/<slug:slug>/join/", community_views.join_request_create, name="join-request-create"),
@@ -26,4 +30,3 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
-

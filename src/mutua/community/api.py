@@ -26,7 +26,9 @@ class CommunityOut(Schema):
 
 class RoleOut(Schema):
     role: Role
-    organization: str | None = Field(None, description="The organization's short name; null for community-wide roles.")
+    organization: str | None = Field(
+        None, description="The organization's short name; null for community-wide roles."
+    )
 
 
 class MeOut(Schema):
@@ -77,7 +79,9 @@ class NeedsIn(Schema):
 
 class InvitationIn(Schema):
     role: Role = Role.MEMBER
-    organization: str | None = Field(None, description="Short name of the organization the role is held in.")
+    organization: str | None = Field(
+        None, description="Short name of the organization the role is held in."
+    )
     email: str = Field("", max_length=254)
     note: str = Field("", max_length=200)
     days_valid: int = Field(14, ge=1, le=90)
@@ -117,8 +121,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
     if member.community is None:
         raise NotFound("Platform operator accounts belong to no community.")
     return {
-        "handle": member.handle, "display_name": member.display_name, "email": member.email,
-        "preferred_language": member.preferred_language, "community": member.community,
+        "handle": member.handle,
+        "display_name": member.display_name,
+        "email": member.email,
+        "preferred_language": member.preferred_language,
+        "community": member.community,
         "roles": _roles(member),
     }
 
@@ -142,21 +149,31 @@ def households(request: HttpRequest) -> Any:
 
 
 def _needs_out(needs: Any) -> dict[str, Any]:
-    return {"household": needs.household_id, "diets": needs.diets, "allergens": needs.allergens,
-            "urgent_medical": needs.urgent_medical, "notes": needs.notes, "address": needs.address}
+    return {
+        "household": needs.household_id,
+        "diets": needs.diets,
+        "allergens": needs.allergens,
+        "urgent_medical": needs.urgent_medical,
+        "notes": needs.notes,
+        "address": needs.address,
+    }
 
 
-@router.get("/households/{household_id}/needs",
-            response={200: NeedsOut, **error_responses(401, 403, 404)},
-            summary="A household's private needs (audit-logged)")
+@router.get(
+    "/households/{household_id}/needs",
+    response={200: NeedsOut, **error_responses(401, 403, 404)},
+    summary="A household's private needs (audit-logged)",
+)
 def household_needs(request: HttpRequest, household_id: UUID) -> Any:
     viewer = request.user
     household = selectors.household_get(viewer=viewer, household_id=household_id)  # type: ignore[arg-type]
     return _needs_out(selectors.household_needs_get(viewer=viewer, household=household))  # type: ignore[arg-type]
 
 
-@router.put("/households/{household_id}/needs",
-            response={200: NeedsOut, **error_responses(400, 401, 403, 404, 422)})
+@router.put(
+    "/households/{household_id}/needs",
+    response={200: NeedsOut, **error_responses(400, 401, 403, 404, 422)},
+)
 def household_needs_update(request: HttpRequest, household_id: UUID, body: NeedsIn) -> Any:
     viewer = request.user
     household = selectors.household_get(viewer=viewer, household_id=household_id)  # type: ignore[arg-type]
@@ -164,38 +181,64 @@ def household_needs_update(request: HttpRequest, household_id: UUID, body: Needs
     return _needs_out(needs)
 
 
-@router.post("/invitations", response={201: InvitationOut, **error_responses(400, 401, 403, 404, 422)})
+@router.post(
+    "/invitations", response={201: InvitationOut, **error_responses(400, 401, 403, 404, 422)}
+)
 def invitation_create(request: HttpRequest, body: InvitationIn) -> Any:
     actor = request.user
     assert isinstance(actor, Member)
     organization = None
     if body.organization:
-        organization = Organization.objects.filter(community_id=actor.community_id, slug=body.organization).first()
+        organization = Organization.objects.filter(
+            community_id=actor.tenant_id, slug=body.organization
+        ).first()
         if organization is None:
             raise NotFound("No organization with that short name.")
     invitation, secret = services.invitation_create(
-        actor=actor, role=body.role, organization=organization, email=body.email,
-        note=body.note, days_valid=body.days_valid,
+        actor=actor,
+        role=body.role,
+        organization=organization,
+        email=body.email,
+        note=body.note,
+        days_valid=body.days_valid,
     )
     url = request.build_absolute_uri(f"/join/{secret}/")
-    return 201, {"id": invitation.id, "url": url, "role": invitation.role, "expires_at": invitation.expires_at}
+    return 201, {
+        "id": invitation.id,
+        "url": url,
+        "role": invitation.role,
+        "expires_at": invitation.expires_at,
+    }
 
 
 @router.get("/join-requests", response={200: list[JoinRequestOut], **error_responses(401, 403)})
 def join_requests(request: HttpRequest) -> Any:
     return [
-        {"id": jr.id, "handle": jr.member.handle, "display_name": jr.member.display_name,
-         "message": jr.message, "status": jr.status, "created_at": jr.created_at}
+        {
+            "id": jr.id,
+            "handle": jr.member.handle,
+            "display_name": jr.member.display_name,
+            "message": jr.message,
+            "status": jr.status,
+            "created_at": jr.created_at,
+        }
         for jr in selectors.join_request_list(viewer=request.user)  # type: ignore[arg-type]
     ]
 
 
-@router.post("/join-requests/{join_request_id}/decision",
-             response={200: JoinRequestOut, **error_responses(400, 401, 403, 404, 409, 422)})
+@router.post(
+    "/join-requests/{join_request_id}/decision",
+    response={200: JoinRequestOut, **error_responses(400, 401, 403, 404, 409, 422)},
+)
 def join_request_decide(request: HttpRequest, join_request_id: UUID, body: DecisionIn) -> Any:
     viewer = request.user
     join_request = selectors.join_request_get(viewer=viewer, join_request_id=join_request_id)  # type: ignore[arg-type]
     jr = services.join_request_decide(actor=viewer, join_request=join_request, approve=body.approve)  # type: ignore[arg-type]
-    return {"id": jr.id, "handle": jr.member.handle, "display_name": jr.member.display_name,
-            "message": jr.message, "status": jr.status, "created_at": jr.created_at}
-
+    return {
+        "id": jr.id,
+        "handle": jr.member.handle,
+        "display_name": jr.member.display_name,
+        "message": jr.message,
+        "status": jr.status,
+        "created_at": jr.created_at,
+    }

@@ -7,9 +7,9 @@ Design:
 - **Idempotent.** Each row is looked up by its natural key first (community slug, organization slug,
   household name, member handle) and created only when missing; roles go through
   `membership_grant`, which returns a role already held. A second run writes nothing.
-- **Through the services.** Rows are written by `community.services`, so the demo also passes through
-  the validation and the audit log the pages use. Two writes have no service, on purpose: the
-  platform operator's account (`Member.objects.create_superuser`) and the demo password hash.
+- **Through the services.** Rows are written by `community.services`, so the demo also passes
+  through the validation and the audit log the pages use. Two writes have no service, on purpose:
+  the platform operator's account (`Member.objects.create_superuser`) and the demo password hash.
 - **One slow hash.** PBKDF2 is slow by design, so "mutua-demo" is hashed once per run, and only when
   a login still has no usable password. `member_create` would also refuse the demo password under
   the password validators; logins are created without one, then given the hash.
@@ -80,46 +80,124 @@ class LoginSpec(NamedTuple):
 
 K = OrganizationKind
 ORGANIZATIONS: tuple[OrganizationSpec, ...] = (
-    OrganizationSpec("mutual-aid", K.AID_GROUP, "Riverbend Mutual Aid",
-                     "Neighbours feeding neighbours: pantry, deliveries and workshops."),
-    OrganizationSpec("food-coop", K.FOOD_COOP, "Riverbend Food Co-op",
-                     "Member-owned grocery on Canal Street; takes local dollars and aid vouchers."),
-    OrganizationSpec("credit-union", K.CREDIT_UNION, "Riverbend Community Credit Union",
-                     "Issues the Riverbend local dollar and keeps its dollar reserve."),
-    OrganizationSpec("land-trust", K.LAND_TRUST, "Riverbend Community Land Trust",
-                     "Holds land for permanently affordable homes and gardens."),
-    OrganizationSpec("mill-street-garden", K.GARDEN, "Mill Street Community Garden",
-                     "Forty plots and a shared herb bed behind the old mill."),
-    OrganizationSpec("heron-bend-garden", K.GARDEN, "Heron Bend Garden",
-                     "Riverside plots, a tool shed and a donation row for the pantry."),
-    OrganizationSpec("learning-commons", K.SCHOOL, "Riverbend Learning Commons",
-                     "Cooking, nutrition and health classes for all ages."),
+    OrganizationSpec(
+        "mutual-aid",
+        K.AID_GROUP,
+        "Riverbend Mutual Aid",
+        "Neighbours feeding neighbours: pantry, deliveries and workshops.",
+    ),
+    OrganizationSpec(
+        "food-coop",
+        K.FOOD_COOP,
+        "Riverbend Food Co-op",
+        "Member-owned grocery on Canal Street; takes local dollars and aid vouchers.",
+    ),
+    OrganizationSpec(
+        "credit-union",
+        K.CREDIT_UNION,
+        "Riverbend Community Credit Union",
+        "Issues the Riverbend local dollar and keeps its dollar reserve.",
+    ),
+    OrganizationSpec(
+        "land-trust",
+        K.LAND_TRUST,
+        "Riverbend Community Land Trust",
+        "Holds land for permanently affordable homes and gardens.",
+    ),
+    OrganizationSpec(
+        "mill-street-garden",
+        K.GARDEN,
+        "Mill Street Community Garden",
+        "Forty plots and a shared herb bed behind the old mill.",
+    ),
+    OrganizationSpec(
+        "heron-bend-garden",
+        K.GARDEN,
+        "Heron Bend Garden",
+        "Riverside plots, a tool shed and a donation row for the pantry.",
+    ),
+    OrganizationSpec(
+        "learning-commons",
+        K.SCHOOL,
+        "Riverbend Learning Commons",
+        "Cooking, nutrition and health classes for all ages.",
+    ),
 )
 
 # Each business comes with the merchant who runs it.
 BUSINESSES: tuple[tuple[OrganizationSpec, PersonSpec], ...] = tuple(
     (OrganizationSpec(slug, K.BUSINESS, name, description), PersonSpec(handle, owner))
     for slug, name, description, handle, owner in (
-        ("bluebird-bakery", "Bluebird Bakery", "Sourdough and pastries, baked at dawn.",
-         "june-park", "June Park"),
-        ("keel-hardware", "Keel & Sons Hardware", "Tools, paint and advice since 1952.",
-         "walter-keel", "Walter Keel"),
-        ("ferry-landing-cafe", "Ferry Landing Cafe", "Coffee and soup by the old ferry dock.",
-         "nadia-haddad", "Nadia Haddad"),
-        ("spoke-sprocket", "Spoke & Sprocket Bikes", "Repairs, used bikes, free pump.",
-         "luis-ortega", "Luis Ortega"),
-        ("dog-eared-books", "Dog-Eared Books", "New and second-hand books, reading corner.",
-         "agnes-moreau", "Agnes Moreau"),
-        ("canal-street-pharmacy", "Canal Street Pharmacy", "Prescriptions and health advice.",
-         "kwame-asante", "Kwame Asante"),
-        ("greenleaf-grocers", "Greenleaf Grocers", "Fruit and vegetables from valley farms.",
-         "rita-souza", "Rita Souza"),
-        ("willow-laundromat", "Willow Laundromat", "Self-service and wash-and-fold.",
-         "dmitri-volkov", "Dmitri Volkov"),
-        ("tidewater-tailors", "Tidewater Tailors", "Alterations, mending and school uniforms.",
-         "farah-qureshi", "Farah Qureshi"),
-        ("lantern-print-shop", "Lantern Print Shop", "Posters, flyers and zines, risograph.",
-         "oskar-berg", "Oskar Berg"),
+        (
+            "bluebird-bakery",
+            "Bluebird Bakery",
+            "Sourdough and pastries, baked at dawn.",
+            "june-park",
+            "June Park",
+        ),
+        (
+            "keel-hardware",
+            "Keel & Sons Hardware",
+            "Tools, paint and advice since 1952.",
+            "walter-keel",
+            "Walter Keel",
+        ),
+        (
+            "ferry-landing-cafe",
+            "Ferry Landing Cafe",
+            "Coffee and soup by the old ferry dock.",
+            "nadia-haddad",
+            "Nadia Haddad",
+        ),
+        (
+            "spoke-sprocket",
+            "Spoke & Sprocket Bikes",
+            "Repairs, used bikes, free pump.",
+            "luis-ortega",
+            "Luis Ortega",
+        ),
+        (
+            "dog-eared-books",
+            "Dog-Eared Books",
+            "New and second-hand books, reading corner.",
+            "agnes-moreau",
+            "Agnes Moreau",
+        ),
+        (
+            "canal-street-pharmacy",
+            "Canal Street Pharmacy",
+            "Prescriptions and health advice.",
+            "kwame-asante",
+            "Kwame Asante",
+        ),
+        (
+            "greenleaf-grocers",
+            "Greenleaf Grocers",
+            "Fruit and vegetables from valley farms.",
+            "rita-souza",
+            "Rita Souza",
+        ),
+        (
+            "willow-laundromat",
+            "Willow Laundromat",
+            "Self-service and wash-and-fold.",
+            "dmitri-volkov",
+            "Dmitri Volkov",
+        ),
+        (
+            "tidewater-tailors",
+            "Tidewater Tailors",
+            "Alterations, mending and school uniforms.",
+            "farah-qureshi",
+            "Farah Qureshi",
+        ),
+        (
+            "lantern-print-shop",
+            "Lantern Print Shop",
+            "Posters, flyers and zines, risograph.",
+            "oskar-berg",
+            "Oskar Berg",
+        ),
     )
 )
 
@@ -131,63 +209,231 @@ ARTISTS: tuple[PersonSpec, ...] = (
 
 MEMBER_HOUSEHOLD = "Delgado household"
 LOGINS: tuple[LoginSpec, ...] = (
-    LoginSpec("member", "Rosa Delgado", Role.MEMBER, MEMBER_HOUSEHOLD,
-              "her household's requests, wallet, workshops and garden plot"),
-    LoginSpec("volunteer", "Jamal Brooks", Role.VOLUNTEER, "mutual-aid",
-              "his own shifts and delivery stops"),
-    LoginSpec("coordinator", "Priya Raman", Role.COORDINATOR, "mutual-aid",
-              "stock, intake, households' needs, allocation, distributions"),
-    LoginSpec("coop", "Hannah Okafor", Role.COOP_STAFF, "food-coop",
-              "catalogue, bulk orders, local-dollar and voucher payments"),
-    LoginSpec("steward", "Tomás Rivera", Role.GARDEN_STEWARD, "mill-street-garden",
-              "plots, waitlist and harvest log of Mill Street"),
-    LoginSpec("educator", "Grace Whitaker", Role.EDUCATOR, "learning-commons",
-              "programs, sessions, registrations, attendance"),
-    LoginSpec("officer", "Daniel Cho", Role.CU_OFFICER, "credit-union",
-              "accounts, exchanges, credit lines, demurrage, reserves"),
-    LoginSpec("artist", "Imani Clarke", Role.ARTIST, None,
-              "her artworks, custody, editions, royalties"),
-    LoginSpec("investor", "Victor Lang", Role.INVESTOR, None,
-              "editions to buy and resell, his royalties"),
-    LoginSpec("clt", "Ruth Abernathy", Role.CLT_STEWARD, "land-trust",
-              "funds raised for the land trust, artworks in custody"),
-    LoginSpec("merchant", "Sam Whitfield", Role.MERCHANT, "bluebird-bakery",
-              "the bakery's payments, redemptions, credit line"),
-    LoginSpec("admin", "Elena Novak", Role.ADMIN, None,
-              "members, roles, invitations, join requests, audit log"),
+    LoginSpec(
+        "member",
+        "Rosa Delgado",
+        Role.MEMBER,
+        MEMBER_HOUSEHOLD,
+        "her household's requests, wallet, workshops and garden plot",
+    ),
+    LoginSpec(
+        "volunteer",
+        "Jamal Brooks",
+        Role.VOLUNTEER,
+        "mutual-aid",
+        "his own shifts and delivery stops",
+    ),
+    LoginSpec(
+        "coordinator",
+        "Priya Raman",
+        Role.COORDINATOR,
+        "mutual-aid",
+        "stock, intake, households' needs, allocation, distributions",
+    ),
+    LoginSpec(
+        "coop",
+        "Hannah Okafor",
+        Role.COOP_STAFF,
+        "food-coop",
+        "catalogue, bulk orders, local-dollar and voucher payments",
+    ),
+    LoginSpec(
+        "steward",
+        "Tomás Rivera",
+        Role.GARDEN_STEWARD,
+        "mill-street-garden",
+        "plots, waitlist and harvest log of Mill Street",
+    ),
+    LoginSpec(
+        "educator",
+        "Grace Whitaker",
+        Role.EDUCATOR,
+        "learning-commons",
+        "programs, sessions, registrations, attendance",
+    ),
+    LoginSpec(
+        "officer",
+        "Daniel Cho",
+        Role.CU_OFFICER,
+        "credit-union",
+        "accounts, exchanges, credit lines, demurrage, reserves",
+    ),
+    LoginSpec(
+        "artist", "Imani Clarke", Role.ARTIST, None, "her artworks, custody, editions, royalties"
+    ),
+    LoginSpec(
+        "investor", "Victor Lang", Role.INVESTOR, None, "editions to buy and resell, his royalties"
+    ),
+    LoginSpec(
+        "clt",
+        "Ruth Abernathy",
+        Role.CLT_STEWARD,
+        "land-trust",
+        "funds raised for the land trust, artworks in custody",
+    ),
+    LoginSpec(
+        "merchant",
+        "Sam Whitfield",
+        Role.MERCHANT,
+        "bluebird-bakery",
+        "the bakery's payments, redemptions, credit line",
+    ),
+    LoginSpec(
+        "admin",
+        "Elena Novak",
+        Role.ADMIN,
+        None,
+        "members, roles, invitations, join requests, audit log",
+    ),
 )
 OPERATOR = PersonSpec("operator", "Platform operator")
 
 FIRST_NAMES = (
-    "Ada", "Ahmed", "Aiko", "Alma", "Andre", "Beatriz", "Bilal", "Carmen", "Chen", "Chidi", "Clara",
-    "Dario", "Dev", "Elif", "Emeka", "Esther", "Fatima", "Felix", "Gloria", "Hana", "Hugo", "Ines",
-    "Isaac", "Jada", "Jonah", "Kai", "Kamala", "Leila", "Liam", "Lin", "Malik", "Maya", "Mateo",
-    "Mira", "Nia", "Noah", "Olga", "Omar", "Paolo", "Quinn", "Ravi", "Rosa", "Sade", "Samir",
-    "Sofia", "Tariq", "Tessa", "Uma", "Vera", "Wen", "Yusuf", "Zara", "Ezra", "Iris", "Joaquín",
+    "Ada",
+    "Ahmed",
+    "Aiko",
+    "Alma",
+    "Andre",
+    "Beatriz",
+    "Bilal",
+    "Carmen",
+    "Chen",
+    "Chidi",
+    "Clara",
+    "Dario",
+    "Dev",
+    "Elif",
+    "Emeka",
+    "Esther",
+    "Fatima",
+    "Felix",
+    "Gloria",
+    "Hana",
+    "Hugo",
+    "Ines",
+    "Isaac",
+    "Jada",
+    "Jonah",
+    "Kai",
+    "Kamala",
+    "Leila",
+    "Liam",
+    "Lin",
+    "Malik",
+    "Maya",
+    "Mateo",
+    "Mira",
+    "Nia",
+    "Noah",
+    "Olga",
+    "Omar",
+    "Paolo",
+    "Quinn",
+    "Ravi",
+    "Rosa",
+    "Sade",
+    "Samir",
+    "Sofia",
+    "Tariq",
+    "Tessa",
+    "Uma",
+    "Vera",
+    "Wen",
+    "Yusuf",
+    "Zara",
+    "Ezra",
+    "Iris",
+    "Joaquín",
 )
 SURNAMES = (
-    "Abara", "Bauer", "Bianchi", "Brennan", "Castillo", "Chowdhury", "Costa", "Dubois", "Eriksen",
-    "Farouk", "Fitzgerald", "García", "Goldberg", "Gupta", "Hale", "Hashemi", "Ibrahim", "Jensen",
-    "Kaplan", "Kim", "Kowalski", "Laine", "Mbeki", "Mendes", "Mwangi", "Nakamura", "Nguyen",
-    "O'Brien", "Osei", "Petrov", "Quintero", "Rahman", "Reyes", "Rossi", "Santos", "Schmidt",
-    "Sharma", "Singh", "Sullivan", "Takahashi", "Tran", "Uchenna", "Varga", "Walsh", "Yilmaz",
-    "Zhang", "Zielinski", "Adeyemi", "Lindgren", "Moreno",
+    "Abara",
+    "Bauer",
+    "Bianchi",
+    "Brennan",
+    "Castillo",
+    "Chowdhury",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Farouk",
+    "Fitzgerald",
+    "García",
+    "Goldberg",
+    "Gupta",
+    "Hale",
+    "Hashemi",
+    "Ibrahim",
+    "Jensen",
+    "Kaplan",
+    "Kim",
+    "Kowalski",
+    "Laine",
+    "Mbeki",
+    "Mendes",
+    "Mwangi",
+    "Nakamura",
+    "Nguyen",
+    "O'Brien",
+    "Osei",
+    "Petrov",
+    "Quintero",
+    "Rahman",
+    "Reyes",
+    "Rossi",
+    "Santos",
+    "Schmidt",
+    "Sharma",
+    "Singh",
+    "Sullivan",
+    "Takahashi",
+    "Tran",
+    "Uchenna",
+    "Varga",
+    "Walsh",
+    "Yilmaz",
+    "Zhang",
+    "Zielinski",
+    "Adeyemi",
+    "Lindgren",
+    "Moreno",
 )
 STREETS = (
-    "Mill Street", "Canal Street", "Heron Lane", "Ferry Road", "Quarry Hill Road", "Willow Avenue",
-    "Orchard Way", "Tanner's Row", "Bridge Street", "Lockkeeper Lane", "Station Road", "Maple Court",
+    "Mill Street",
+    "Canal Street",
+    "Heron Lane",
+    "Ferry Road",
+    "Quarry Hill Road",
+    "Willow Avenue",
+    "Orchard Way",
+    "Tanner's Row",
+    "Bridge Street",
+    "Lockkeeper Lane",
+    "Station Road",
+    "Maple Court",
 )
 COMMON_ALLERGENS = (
-    Allergen.PEANUTS, Allergen.TREE_NUTS, Allergen.MILK, Allergen.EGGS, Allergen.GLUTEN,
-    Allergen.SOY, Allergen.SESAME, Allergen.FISH, Allergen.CRUSTACEANS,
+    Allergen.PEANUTS,
+    Allergen.TREE_NUTS,
+    Allergen.MILK,
+    Allergen.EGGS,
+    Allergen.GLUTEN,
+    Allergen.SOY,
+    Allergen.SESAME,
+    Allergen.FISH,
+    Allergen.CRUSTACEANS,
 )
 URGENT_NOTES = (
-    "Insulin-dependent; needs the cold box.", "Recovering from surgery; cannot queue.",
-    "Infant needs formula.", "Chemotherapy this month; soft food only.",
+    "Insulin-dependent; needs the cold box.",
+    "Recovering from surgery; cannot queue.",
+    "Uses a wheelchair; delivery only.",
+    "On dialysis; needs low-potassium food.",
 )
 OTHER_NOTES = (
-    "Ground-floor flat, ring the side door.", "Works nights; deliveries after 2 pm.",
-    "No car; pick-up is hard.", "Prefers Spanish.", "Can volunteer on Saturdays.",
+    "Ground-floor flat, ring the side door.",
+    "Works nights; deliveries after 2 pm.",
+    "No car; pick-up is hard.",
+    "Prefers Spanish.",
+    "Can volunteer on Saturdays.",
 )
 
 
@@ -202,8 +448,10 @@ def _needs(rng: random.Random) -> dict[str, Any]:
     else:
         notes = rng.choice(OTHER_NOTES) if rng.random() < 0.3 else ""
     return {
-        "diets": sorted(diets), "allergens": sorted(str(a) for a in allergens),
-        "urgent_medical": urgent, "notes": notes,
+        "diets": sorted(diets),
+        "allergens": sorted(str(a) for a in allergens),
+        "urgent_medical": urgent,
+        "notes": notes,
         "address": f"{rng.randint(1, 240)} {rng.choice(STREETS)}, Riverbend",
     }
 
@@ -215,24 +463,36 @@ def _person(first: str, surname: str) -> PersonSpec:
 def household_specs(seed: int = SEED, count: int = HOUSEHOLDS) -> list[HouseholdSpec]:
     """The demo's households: the `member` login's own first, then `count - 1` drawn from `seed`."""
     rng = random.Random(seed)
-    specs = [HouseholdSpec(
-        MEMBER_HOUSEHOLD, 3,
-        {"diets": [Diet.LOW_SODIUM.value], "allergens": [Allergen.PEANUTS.value],
-         "urgent_medical": False, "notes": "Our youngest has a peanut allergy.",
-         "address": "14 Canal Street, Riverbend"},
-        (PersonSpec("marco-delgado", "Marco Delgado"),),
-    )]
+    specs = [
+        HouseholdSpec(
+            MEMBER_HOUSEHOLD,
+            3,
+            {
+                "diets": [Diet.LOW_SODIUM.value],
+                "allergens": [Allergen.PEANUTS.value],
+                "urgent_medical": False,
+                "notes": "Our youngest has a peanut allergy.",
+                "address": "14 Canal Street, Riverbend",
+            },
+            (PersonSpec("marco-delgado", "Marco Delgado"),),
+        )
+    ]
     for surname in rng.sample(SURNAMES, count - 1):
         size = rng.choices((1, 2, 3, 4, 5, 6), weights=(20, 25, 20, 20, 10, 5))[0]
         people = min(size, rng.choices((1, 2, 3), weights=(45, 40, 15))[0])
-        specs.append(HouseholdSpec(
-            f"{surname} household", size, _needs(rng),
-            tuple(_person(first, surname) for first in rng.sample(FIRST_NAMES, people)),
-        ))
+        specs.append(
+            HouseholdSpec(
+                f"{surname} household",
+                size,
+                _needs(rng),
+                tuple(_person(first, surname) for first in rng.sample(FIRST_NAMES, people)),
+            )
+        )
     return specs
 
 
-# --- writing ------------------------------------------------------------------------------------------
+# --- writing -------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def build_demo(*, progress: Progress) -> Community:
@@ -241,7 +501,9 @@ def build_demo(*, progress: Progress) -> Community:
     created = community is None
     if community is None:
         community = services.community_create(
-            name="Riverbend", slug="riverbend", currency_name="Riverbend local dollar",
+            name="Riverbend",
+            slug="riverbend",
+            currency_name="Riverbend local dollar",
             currency_code="LD",
         )
     progress("community", 1, int(created))
@@ -262,7 +524,10 @@ def _organizations_ensure(community: Community, progress: Progress) -> dict[str,
     for spec in specs:
         if spec.slug not in found:
             found[spec.slug] = services.organization_create(
-                community=community, kind=spec.kind, name=spec.name, slug=spec.slug,
+                community=community,
+                kind=spec.kind,
+                name=spec.name,
+                slug=spec.slug,
                 description=spec.description,
             )
             created += 1
@@ -294,8 +559,11 @@ def _members_ensure(
     for person, household in people:
         if person.handle not in found:
             found[person.handle] = services.member_create(
-                community=community, handle=person.handle, display_name=person.display_name,
-                password=None, household=household,
+                community=community,
+                handle=person.handle,
+                display_name=person.display_name,
+                password=None,
+                household=household,
             )
             created += 1
     return found, created
@@ -324,22 +592,28 @@ def _merchants_ensure(
     merchants, created = _members_ensure(community, [(owner, None) for _b, owner in BUSINESSES])
     for business, owner in BUSINESSES:
         services.membership_grant(
-            actor=None, member=merchants[owner.handle], role=Role.MERCHANT,
+            actor=None,
+            member=merchants[owner.handle],
+            role=Role.MERCHANT,
             organization=organizations[business.slug],
         )
     progress("merchants", len(BUSINESSES), created)
 
 
 def _logins_ensure(
-    community: Community, organizations: dict[str, Organization],
-    households: dict[str, Household], progress: Progress,
+    community: Community,
+    organizations: dict[str, Organization],
+    households: dict[str, Household],
+    progress: Progress,
 ) -> None:
     people = [(PersonSpec(s.handle, s.display_name), households.get(s.place or "")) for s in LOGINS]
     logins, created = _members_ensure(community, people)
     for spec in LOGINS:
         if spec.role != Role.MEMBER:
             services.membership_grant(
-                actor=None, member=logins[spec.handle], role=spec.role,
+                actor=None,
+                member=logins[spec.handle],
+                role=spec.role,
                 organization=organizations[spec.place] if spec.place else None,
             )
     operator, operator_created = _operator_ensure()
@@ -356,8 +630,11 @@ def _operator_ensure() -> tuple[Member, bool]:
         )
         return operator, True
     if not existing.is_superuser or existing.community_id is not None:
-        raise Conflict(f"The handle {OPERATOR.handle!r} belongs to a member who is not a platform "
-                       "operator; the demo will not take it over.", code="handle_taken")
+        raise Conflict(
+            f"The handle {OPERATOR.handle!r} belongs to a member who is not a platform "
+            "operator; the demo will not take it over.",
+            code="handle_taken",
+        )
     return existing, False
 
 
@@ -372,7 +649,8 @@ def _demo_password_ensure(logins: Sequence[Member]) -> None:
         login.save(update_fields=["password"])
 
 
-# --- other domains and the summary ------------------------------------------------------------------
+# --- other domains and the summary ---------------------------------------------------------------
+
 
 def domain_demos() -> list[ModuleType]:
     """Every other `mutua.*` app's `demo` module with a `populate(community, progress)`, in
@@ -402,5 +680,7 @@ def login_rows() -> list[tuple[str, str, str]]:
     for spec in LOGINS:
         where = places.get(spec.place or "", spec.place or "Riverbend")
         rows.append((spec.handle, f"{spec.role.label}, {where}", spec.sees))
-    rows.append((OPERATOR.handle, "Platform operator (superuser)", f"the Django admin, {DEMO_URL}admin/"))
+    rows.append(
+        (OPERATOR.handle, "Platform operator (superuser)", f"the Django admin, {DEMO_URL}admin/")
+    )
     return rows

@@ -15,16 +15,29 @@ from mutua.core.tasks import email_send
 
 
 class SignUpForm(forms.Form):
-    display_name = forms.CharField(label=_("Your name"), max_length=120,
-                                   help_text=_("How other members will see you."))
-    handle = forms.CharField(label=_("Handle"), max_length=30,
-                             help_text=_("For signing in and being paid: 3 to 30 lowercase letters, digits, '-' or '_'."),
-                             widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "username"}))
-    email = forms.EmailField(label=_("Email (optional)"), required=False,
-                             help_text=_("Needed only to reset a forgotten password."))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password_again = forms.CharField(label=_("Password again"),
-                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    display_name = forms.CharField(
+        label=_("Your name"), max_length=120, help_text=_("How other members will see you.")
+    )
+    handle = forms.CharField(
+        label=_("Handle"),
+        max_length=30,
+        help_text=_(
+            "For signing in and being paid: 3 to 30 lowercase letters, digits, '-' or '_'."
+        ),
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "username"}),
+    )
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("Needed only to reset a forgotten password."),
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     def clean(self) -> dict[str, Any]:
@@ -35,38 +48,66 @@ class SignUpForm(forms.Form):
 
 
 class JoinRequestForm(SignUpForm):
-    message = forms.CharField(label=_("A few words for the coordinators (optional)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    message = forms.CharField(
+        label=_("A few words for the coordinators (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
 
 
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none(),
-                                          required=False, help_text=_("Leave empty for community-wide roles."))
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Leave empty for community-wide roles."),
+    )
     email = forms.EmailField(label=_("Email (optional)"), required=False)
     note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
-    days_valid = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, initial=14)
+    days_valid = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=90, initial=14
+    )
 
     def __init__(self, *args: Any, community_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(community_id=community_id)  # type: ignore[attr-defined]
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organization.objects.filter(community_id=community_id)
 
 
 class HouseholdNeedsForm(forms.Form):
-    diets = forms.MultipleChoiceField(label=_("Dietary restrictions"), choices=Diet.choices,
-                                      required=False, widget=forms.CheckboxSelectMultiple)
-    allergens = forms.MultipleChoiceField(label=_("Allergens"), choices=Allergen.choices,
-                                          required=False, widget=forms.CheckboxSelectMultiple)
+    diets = forms.MultipleChoiceField(
+        label=_("Dietary restrictions"),
+        choices=Diet.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    allergens = forms.MultipleChoiceField(
+        label=_("Allergens"),
+        choices=Allergen.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     urgent_medical = forms.BooleanField(label=_("Urgent medical need"), required=False)
-    notes = forms.CharField(label=_("Other needs"), required=False, max_length=2000,
-                            widget=forms.Textarea(attrs={"rows": 3}))
-    address = forms.CharField(label=_("Address"), required=False, max_length=500,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Other needs"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    address = forms.CharField(
+        label=_("Address"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=60,
-                           help_text=_("What the token is for, e.g. 'spreadsheet import'."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=60,
+        help_text=_("What the token is for, e.g. 'spreadsheet import'."),
+    )
 
 
 class ProfileForm(forms.Form):
@@ -79,8 +120,15 @@ class ProfileForm(forms.Form):
 class PasswordResetForm(DjangoPasswordResetForm):
     """Sends the reset mail through the background queue once the request's transaction commits."""
 
-    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
-                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         transaction.on_commit(lambda: email_send.enqueue(to=[to_email], subject=subject, body=body))

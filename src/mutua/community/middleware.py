@@ -41,7 +41,10 @@ class BearerTokenMiddleware:
                 request.api_token = token  # type: ignore[attr-defined]
                 request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
                 now = timezone.now()
-                if token.last_used_at is None or (now - token.last_used_at).total_seconds() > USE_RECORD_EVERY:
+                if (
+                    token.last_used_at is None
+                    or (now - token.last_used_at).total_seconds() > USE_RECORD_EVERY
+                ):
                     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return self.get_response(request)
 
@@ -59,5 +62,5 @@ class PreferredLanguageMiddleware:
             and user.preferred_language in dict(settings.LANGUAGES)
         ):
             translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = user.preferred_language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = user.preferred_language
         return self.get_response(request)

@@ -8,8 +8,8 @@ active in two communities has two accounts; this keeps every query single-tenant
 the co-op ...) or in the community as a whole (admin, artist, investor).
 
 A **household**'s size is ordinary data; its private needs (diet, allergens, an urgent medical flag,
-the address) live in a separate row, **HouseholdNeeds**, that no page or endpoint reads except through
-`selectors.household_needs_get`, which checks the viewer's role and writes an audit entry.
+the address) live in a separate row, **HouseholdNeeds**, that no page or endpoint reads except
+through `selectors.household_needs_get`, which checks the viewer's role and writes an audit entry.
 
 Database invariants: handles are unique (case-insensitively); a household has at least one person; a
 role is held at most once per organization; a community-wide role has no organization; an
@@ -17,6 +17,7 @@ invitation is used at most once.
 """
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
@@ -26,12 +27,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mutua.community.roles import COMMUNITY_ROLES, OrganizationKind, Role
+from mutua.core.errors import NotFound
 from mutua.core.ids import new_id
 from mutua.core.tenancy import CommunityScopedManager
 
 handle_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9_-]{1,28}[a-z0-9])?$",
-    _("A handle has 3 to 30 lowercase letters, digits, '-' or '_', and starts and ends with a letter or digit."),
+    _(
+        "A handle has 3 to 30 lowercase letters, digits, '-' or '_', "
+        "and starts and ends with a letter or digit."
+    ),
     code="invalid_handle",
 )
 
@@ -66,7 +71,7 @@ class Organization(models.Model):
     description = models.TextField(_("description"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
 
-    objects = CommunityScopedManager()
+    objects: "models.Manager[Organization]" = CommunityScopedManager()
 
     class Meta:
         verbose_name = _("organization")
@@ -90,7 +95,7 @@ class Household(models.Model):
     size = models.PositiveSmallIntegerField(_("people in the household"), default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = CommunityScopedManager()
+    objects: "models.Manager[Household]" = CommunityScopedManager()
 
     class Meta:
         verbose_name = _("household")
@@ -118,7 +123,7 @@ class HouseholdNeeds(models.Model):
     address = models.TextField(_("address"), blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = CommunityScopedManager()
+    objects: "models.Manager[HouseholdNeeds]" = CommunityScopedManager()
 
     class Meta:
         verbose_name = _("household needs")
@@ -152,10 +157,16 @@ class MemberManager(BaseUserManager["Member"]):
 class Member(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     community = models.ForeignKey(
-        Community, on_delete=models.PROTECT, related_name="members", null=True, blank=True,
+        Community,
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
         help_text=_("Empty only for the platform operator's accounts."),
     )
-    handle = models.CharField(_("handle"), max_length=30, unique=True, validators=[handle_validator])
+    handle = models.CharField(
+        _("handle"), max_length=30, unique=True, validators=[handle_validator]
+    )
     display_name = models.CharField(_("display name"), max_length=120)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -188,6 +199,13 @@ class Member(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return f"{self.display_name} (@{self.handle})"
 
+    @property
+    def tenant_id(self) -> UUID:
+        """The member's community; platform operators belong to none and reach no community data."""
+        if self.community_id is None:
+            raise NotFound("Platform operator accounts belong to no community.")
+        return self.community_id
+
     def get_full_name(self) -> str:
         return self.display_name
 
@@ -205,16 +223,21 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = CommunityScopedManager()
+    objects: "models.Manager[Membership]" = CommunityScopedManager()
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_known"),
             models.CheckConstraint(
-                condition=models.Q(organization__isnull=True, role__in=sorted(r.value for r in COMMUNITY_ROLES))
-                | models.Q(organization__isnull=False) & ~models.Q(role__in=sorted(r.value for r in COMMUNITY_ROLES)),
+                condition=models.Q(role__in=Role.values), name="membership_role_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    organization__isnull=True, role__in=sorted(r.value for r in COMMUNITY_ROLES)
+                )
+                | models.Q(organization__isnull=False)
+                & ~models.Q(role__in=sorted(r.value for r in COMMUNITY_ROLES)),
                 name="membership_role_fits_place",
             ),
             models.UniqueConstraint(
@@ -254,7 +277,7 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CommunityScopedManager()
+    objects: "models.Manager[Invitation]" = CommunityScopedManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -264,6 +287,9 @@ class Invitation(models.Model):
                 name="invitation_expires_after_creation",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"invitation as {self.role} until {self.expires_at:%Y-%m-%d}"
 
 
 class JoinRequest(models.Model):
@@ -285,7 +311,7 @@ class JoinRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CommunityScopedManager()
+    objects: "models.Manager[JoinRequest]" = CommunityScopedManager()
 
     class Meta:
         ordering = ["created_at"]
@@ -296,6 +322,9 @@ class JoinRequest(models.Model):
                 name="join_request_decided_once",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"join request {self.status}"
 
 
 class ApiToken(models.Model):

@@ -92,17 +92,20 @@ def may(member: Any, action: str, obj: Any = None) -> bool:
 
 def require(member: Any, action: str, obj: Any = None) -> None:
     """Raise `NotFound` for another community's object, `Forbidden` for a missing role."""
-    if obj is not None and member is not None and member.is_authenticated:
-        if not _same_community(member, obj):
-            raise NotFound("Not found.")
+    signed_in = member is not None and member.is_authenticated
+    if obj is not None and signed_in and not _same_community(member, obj):
+        raise NotFound("Not found.")
     if not may(member, action, obj):
         raise Forbidden("You do not have permission to do that.")
 
 
 def dashboards_for(member: Any) -> list[Role]:
-    """The member's roles in the order the navigation shows them."""
+    """The member's roles in the order the navigation shows them: the work roles first (so a
+    coordinator lands on the coordinator's dashboard), the plain member's dashboard last."""
     held = member_roles(member)
-    return [role for role in Role if role in held]
+    return [role for role in Role if role in held and role != Role.MEMBER] + (
+        [Role.MEMBER] if Role.MEMBER in held else []
+    )
 
 
 def actions_known() -> Iterable[str]:

@@ -39,8 +39,14 @@ COMMUNITY_ROLES = frozenset({Role.MEMBER, Role.ARTIST, Role.INVESTOR, Role.ADMIN
 
 # For every organization role, the kinds of organization it can be held in.
 ROLE_ORGANIZATION_KINDS: dict[Role, frozenset[OrganizationKind]] = {
-    Role.VOLUNTEER: frozenset({OrganizationKind.AID_GROUP, OrganizationKind.GARDEN,
-                               OrganizationKind.FOOD_COOP, OrganizationKind.SCHOOL}),
+    Role.VOLUNTEER: frozenset(
+        {
+            OrganizationKind.AID_GROUP,
+            OrganizationKind.GARDEN,
+            OrganizationKind.FOOD_COOP,
+            OrganizationKind.SCHOOL,
+        }
+    ),
     Role.COORDINATOR: frozenset({OrganizationKind.AID_GROUP}),
     Role.COOP_STAFF: frozenset({OrganizationKind.FOOD_COOP}),
     Role.GARDEN_STEWARD: frozenset({OrganizationKind.GARDEN}),

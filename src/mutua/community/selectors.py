@@ -37,7 +37,7 @@ def _get(queryset: QuerySet[Any], pk: Any) -> Any:
 
 def organization_list(*, viewer: Member) -> QuerySet[Organization]:
     require(viewer, "organization.list")
-    return Organization.objects.filter(community_id=viewer.community_id).annotate(
+    return Organization.objects.filter(community_id=viewer.tenant_id).annotate(
         people=Count("memberships__member", distinct=True)
     )
 
@@ -45,8 +45,10 @@ def organization_list(*, viewer: Member) -> QuerySet[Organization]:
 def member_list(*, viewer: Member) -> QuerySet[Member]:
     require(viewer, "member.list")
     return (
-        Member.objects.filter(community_id=viewer.community_id, is_active=True)
-        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("organization")))
+        Member.objects.filter(community_id=viewer.tenant_id, is_active=True)
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("organization"))
+        )
         .order_by("display_name")
     )
 
@@ -60,21 +62,21 @@ def member_get(*, viewer: Member, handle: str) -> Member:
 
 def household_list(*, viewer: Member) -> QuerySet[Household]:
     require(viewer, "household.list")
-    return Household.objects.filter(community_id=viewer.community_id).annotate(
+    return Household.objects.filter(community_id=viewer.tenant_id).annotate(
         accounts=Count("members")
     )
 
 
 def household_get(*, viewer: Member, household_id: UUID | str) -> Household:
     """A household, for someone who may list households or who lives in it."""
-    household = _get(Household.objects.filter(community_id=viewer.community_id), household_id)
+    household = _get(Household.objects.filter(community_id=viewer.tenant_id), household_id)
     if viewer.household_id != household.pk:
         require(viewer, "household.list", household)
     return household
 
 
 def household_needs_get(*, viewer: Member, household: Household) -> HouseholdNeeds:
-    """The private needs of a household. Checks the role, then writes `community.household.needs_viewed`."""
+    """A household's private needs: checks the role, then logs `...household.needs_viewed`."""
     require(viewer, "household.view_needs", household)
     needs = HouseholdNeeds.objects.get(household=household)
     audit_record(action="community.household.needs_viewed", actor=viewer, obj=household)
@@ -83,7 +85,7 @@ def household_needs_get(*, viewer: Member, household: Household) -> HouseholdNee
 
 def join_request_list(*, viewer: Member, pending_only: bool = True) -> QuerySet[JoinRequest]:
     require(viewer, "join_request.decide", viewer.community)
-    requests = JoinRequest.objects.filter(community_id=viewer.community_id).select_related("member")
+    requests = JoinRequest.objects.filter(community_id=viewer.tenant_id).select_related("member")
     return requests.filter(status=JoinRequest.Status.PENDING) if pending_only else requests
 
 
@@ -94,7 +96,7 @@ def join_request_get(*, viewer: Member, join_request_id: UUID | str) -> JoinRequ
 
 def invitation_list(*, viewer: Member) -> QuerySet[Invitation]:
     require(viewer, "invitation.create", viewer.community)
-    return Invitation.objects.filter(community_id=viewer.community_id).select_related(
+    return Invitation.objects.filter(community_id=viewer.tenant_id).select_related(
         "organization", "accepted_by", "created_by"
     )
 

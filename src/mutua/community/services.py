@@ -1,8 +1,8 @@
-"""Writes of the community app. Each function is one atomic operation that also writes its audit entry.
+"""Writes of the community app: each function is one atomic operation that writes its audit entry.
 
-Errors (from `mutua.core.errors`): `MutuaError` with a field map for bad input, `Conflict` for a taken
-handle or a used invitation, `Gone` for an expired or revoked invitation, `Forbidden`/`NotFound`
-from `permissions.require`.
+Errors (from `mutua.core.errors`): `MutuaError` with a field map for bad input, `Conflict` for a
+taken handle or a used invitation, `Gone` for an expired or revoked invitation, and
+`Forbidden`/`NotFound` from `permissions.require`.
 """
 
 import hashlib
@@ -34,7 +34,7 @@ from mutua.core.errors import Conflict, Gone, MutuaError, NotFound
 from mutua.core.services import audit_record
 
 INVITATION_DAYS = 14
-TOKEN_PREFIX = "mutua_"
+TOKEN_PREFIX = "mutua_"  # noqa: S105 (a prefix that makes leaked tokens easy to scan for)
 
 
 def token_hash(raw: str) -> str:
@@ -45,7 +45,8 @@ def _new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-# --- communities and organizations ------------------------------------------------------------------
+# --- communities and organizations ---------------------------------------------------------------
+
 
 @transaction.atomic
 def community_create(
@@ -54,7 +55,10 @@ def community_create(
     if Community.objects.filter(slug=slug).exists():
         raise Conflict(_("A community with that short name already exists."), code="slug_taken")
     community = Community.objects.create(
-        name=name, slug=slug, currency_name=currency_name, currency_code=currency_code,
+        name=name,
+        slug=slug,
+        currency_name=currency_name,
+        currency_code=currency_code,
         default_language=default_language,
     )
     audit_record(action="community.community.created", community_id=community.id, obj=community)
@@ -63,7 +67,12 @@ def community_create(
 
 @transaction.atomic
 def organization_create(
-    *, community: Community, kind: OrganizationKind, name: str, slug: str, description: str = "",
+    *,
+    community: Community,
+    kind: OrganizationKind,
+    name: str,
+    slug: str,
+    description: str = "",
     actor: Member | None = None,
 ) -> Organization:
     if Organization.objects.filter(community=community, slug=slug).exists():
@@ -75,51 +84,76 @@ def organization_create(
     return organization
 
 
-# --- members ------------------------------------------------------------------------------------------
+# --- members -------------------------------------------------------------------------------------
 
-def _member_problems(*, handle: str, display_name: str, email: str, password: str | None) -> dict[str, list[str]]:
-    """Every problem with a new member's details at once (empty when they are fine)."""
+
+def _member_problems(
+    *, handle: str, display_name: str, email: str, password: str | None
+) -> tuple[dict[str, list[str]], bool]:
+    """Every problem with a new member's details at once, and whether the handle is taken."""
     problems: dict[str, list[str]] = {}
+    taken = False
     try:
         handle_validator(handle)
     except ValidationError as error:
         problems["handle"] = [str(m) for m in error.messages]
     else:
-        if Member.objects.filter(handle__iexact=handle).exists():
+        taken = Member.objects.filter(handle__iexact=handle).exists()
+        if taken:
             problems["handle"] = [_("That handle is already taken. Please choose another.")]
     if not display_name.strip():
         problems["display_name"] = [_("Please give a name other members will see.")]
     if password is not None:
         try:
-            validate_password(password, Member(handle=handle, display_name=display_name, email=email))
+            validate_password(
+                password, Member(handle=handle, display_name=display_name, email=email)
+            )
         except ValidationError as error:
             problems["password"] = [str(m) for m in error.messages]
-    return problems
+    return problems, taken
 
 
-def _raise_member_problems(problems: dict[str, list[str]]) -> None:
+def _raise_member_problems(problems: dict[str, list[str]], *, handle_taken: bool) -> None:
     if not problems:
         return
-    if set(problems) == {"handle"} and "taken" in problems["handle"][0]:
+    if handle_taken and set(problems) == {"handle"}:
         raise Conflict(problems["handle"][0], code="handle_taken", fields=problems)
-    raise MutuaError(_("Please correct the highlighted details."), code="invalid_member", fields=problems)
+    raise MutuaError(
+        _("Please correct the highlighted details."), code="invalid_member", fields=problems
+    )
 
 
 @transaction.atomic
 def member_create(
-    *, community: Community, handle: str, display_name: str, password: str | None,
-    email: str = "", phone: str = "", preferred_language: str = "", household: Household | None = None,
-    is_active: bool = True, actor: Member | None = None,
+    *,
+    community: Community,
+    handle: str,
+    display_name: str,
+    password: str | None,
+    email: str = "",
+    phone: str = "",
+    preferred_language: str = "",
+    household: Household | None = None,
+    is_active: bool = True,
+    actor: Member | None = None,
 ) -> Member:
-    """Create a member with the community-wide `member` role. `password=None` means no sign-in yet."""
+    """Create a member with the community-wide `member` role (`password=None`: cannot sign in)."""
     handle = handle.strip().lower()
-    _raise_member_problems(
-        _member_problems(handle=handle, display_name=display_name, email=email, password=password)
+    problems, taken = _member_problems(
+        handle=handle, display_name=display_name, email=email, password=password
     )
+    if household is not None and household.community_id != community.id:
+        problems["household"] = [_("That household is in another community.")]
+    _raise_member_problems(problems, handle_taken=taken)
     member = Member(
-        community=community, handle=handle, display_name=display_name.strip(), email=email,
-        phone=phone, preferred_language=preferred_language or community.default_language,
-        household=household, is_active=is_active,
+        community=community,
+        handle=handle,
+        display_name=display_name.strip(),
+        email=email,
+        phone=phone,
+        preferred_language=preferred_language or community.default_language,
+        household=household,
+        is_active=is_active,
     )
     member.set_password(password)
     member.save(force_insert=True)
@@ -143,21 +177,31 @@ def membership_grant(
             _("The role %(role)s cannot be held there.") % {"role": Role(role).label},
             code="role_does_not_fit",
         )
-    existing = Membership.objects.filter(member=member, role=role, organization=organization).first()
+    existing = Membership.objects.filter(
+        member=member, role=role, organization=organization
+    ).first()
     if existing is not None:
         return existing
     membership = Membership.objects.create(
-        community_id=member.community_id, member=member, organization=organization, role=role
+        community_id=member.tenant_id, member=member, organization=organization, role=role
     )
     forget_roles(member)
     audit_record(
-        action="community.membership.granted", actor=actor, community_id=member.community_id,
-        obj=membership, data={"member": member.handle, "role": role, "organization": str(organization.pk) if organization else None},
+        action="community.membership.granted",
+        actor=actor,
+        community_id=member.tenant_id,
+        obj=membership,
+        data={
+            "member": member.handle,
+            "role": role,
+            "organization": str(organization.pk) if organization else None,
+        },
     )
     return membership
 
 
-# --- households ----------------------------------------------------------------------------------------
+# --- households ----------------------------------------------------------------------------------
+
 
 def _needs_problems(diets: list[str], allergens: list[str]) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
@@ -172,14 +216,21 @@ def _needs_problems(diets: list[str], allergens: list[str]) -> dict[str, list[st
 
 @transaction.atomic
 def household_create(
-    *, community: Community, name: str, size: int, actor: Member | None,
+    *,
+    community: Community,
+    name: str,
+    size: int,
+    actor: Member | None,
     needs: dict[str, Any] | None = None,
 ) -> Household:
     if actor is not None:
         require(actor, "household.create", community)
     if size < 1:
-        raise MutuaError(_("A household has at least one person."), code="invalid_household",
-                         fields={"size": [_("A household has at least one person.")]})
+        raise MutuaError(
+            _("A household has at least one person."),
+            code="invalid_household",
+            fields={"size": [_("A household has at least one person.")]},
+        )
     household = Household.objects.create(community=community, name=name.strip(), size=size)
     HouseholdNeeds.objects.create(household=household, community=community)
     if needs:
@@ -190,37 +241,60 @@ def household_create(
 
 @transaction.atomic
 def household_needs_update(
-    *, actor: Member | None, household: Household, diets: list[str] | None = None,
-    allergens: list[str] | None = None, urgent_medical: bool | None = None,
-    notes: str | None = None, address: str | None = None,
+    *,
+    actor: Member | None,
+    household: Household,
+    diets: list[str] | None = None,
+    allergens: list[str] | None = None,
+    urgent_medical: bool | None = None,
+    notes: str | None = None,
+    address: str | None = None,
 ) -> HouseholdNeeds:
     if actor is not None:
         require(actor, "household.edit_needs", household)
     needs = HouseholdNeeds.objects.select_for_update().get(household=household)
     problems = _needs_problems(diets or [], allergens or [])
     if problems:
-        raise MutuaError(_("Please correct the highlighted details."), code="invalid_needs", fields=problems)
+        raise MutuaError(
+            _("Please correct the highlighted details."), code="invalid_needs", fields=problems
+        )
     changed = []
-    for field, value in (("diets", diets), ("allergens", allergens), ("urgent_medical", urgent_medical),
-                         ("notes", notes), ("address", address)):
+    for field, value in (
+        ("diets", diets),
+        ("allergens", allergens),
+        ("urgent_medical", urgent_medical),
+        ("notes", notes),
+        ("address", address),
+    ):
         if value is not None and getattr(needs, field) != value:
             setattr(needs, field, sorted(set(value)) if isinstance(value, list) else value)
             changed.append(field)
     if changed:
         needs.updated_at = timezone.now()
         needs.save()
-        # The entry names the fields that changed, never their values: the log is not a copy of the data.
-        audit_record(action="community.household.needs_updated", actor=actor, obj=household,
-                     data={"fields": changed})
+        # The entry names the fields that changed, never their values: the log copies no data.
+        audit_record(
+            action="community.household.needs_updated",
+            actor=actor,
+            obj=household,
+            data={"fields": changed},
+        )
     return needs
 
 
-# --- invitations and joining --------------------------------------------------------------------------------
+# --- invitations and joining ---------------------------------------------------------------------
+
 
 @transaction.atomic
 def invitation_create(
-    *, actor: Member, role: Role = Role.MEMBER, organization: Organization | None = None,
-    email: str = "", note: str = "", days_valid: int = INVITATION_DAYS, now: datetime | None = None,
+    *,
+    actor: Member,
+    role: Role = Role.MEMBER,
+    organization: Organization | None = None,
+    email: str = "",
+    note: str = "",
+    days_valid: int = INVITATION_DAYS,
+    now: datetime | None = None,
 ) -> tuple[Invitation, str]:
     """Create a single-use invitation; returns it with the secret for the link (shown once)."""
     require(actor, "invitation.create", actor.community)
@@ -230,20 +304,36 @@ def invitation_create(
         raise NotFound(_("Not found."))
     kind = OrganizationKind(organization.kind) if organization is not None else None
     if not role_fits(role, kind):
-        raise MutuaError(_("The role %(role)s cannot be held there.") % {"role": Role(role).label},
-                         code="role_does_not_fit", fields={"role": [_("Choose a role that fits the organization.")]})
+        raise MutuaError(
+            _("The role %(role)s cannot be held there.") % {"role": Role(role).label},
+            code="role_does_not_fit",
+            fields={"role": [_("Choose a role that fits the organization.")]},
+        )
     if not 1 <= days_valid <= 90:
-        raise MutuaError(_("An invitation is valid for 1 to 90 days."), code="invalid_invitation",
-                         fields={"days_valid": [_("An invitation is valid for 1 to 90 days.")]})
+        raise MutuaError(
+            _("An invitation is valid for 1 to 90 days."),
+            code="invalid_invitation",
+            fields={"days_valid": [_("An invitation is valid for 1 to 90 days.")]},
+        )
     now = now or timezone.now()
     secret = _new_secret()
     invitation = Invitation.objects.create(
-        community_id=actor.community_id, organization=organization, role=role, email=email,
-        note=note, token_hash=token_hash(secret), created_by=actor, created_at=now,
+        community_id=actor.tenant_id,
+        organization=organization,
+        role=role,
+        email=email,
+        note=note,
+        token_hash=token_hash(secret),
+        created_by=actor,
+        created_at=now,
         expires_at=now + timedelta(days=days_valid),
     )
-    audit_record(action="community.invitation.created", actor=actor, obj=invitation,
-                 data={"role": role, "organization": str(organization.pk) if organization else None})
+    audit_record(
+        action="community.invitation.created",
+        actor=actor,
+        obj=invitation,
+        data={"role": role, "organization": str(organization.pk) if organization else None},
+    )
     return invitation, secret
 
 
@@ -255,24 +345,37 @@ def invitation_for_secret(secret: str, *, now: datetime | None = None) -> Invita
     with scopes_disabled():
         invitation = (
             Invitation.objects.select_related("community", "organization")
-            .filter(token_hash=token_hash(secret)).first()
+            .filter(token_hash=token_hash(secret))
+            .first()
         )
     if invitation is None:
-        raise NotFound(_("This invitation link is not valid. Please ask for a new one."),
-                       code="invitation_not_found")
+        raise NotFound(
+            _("This invitation link is not valid. Please ask for a new one."),
+            code="invitation_not_found",
+        )
     if invitation.accepted_at is not None:
         raise Conflict(_("This invitation has already been used."), code="invitation_used")
     if invitation.revoked_at is not None:
-        raise Gone(_("This invitation was withdrawn. Please ask for a new one."), code="invitation_revoked")
+        raise Gone(
+            _("This invitation was withdrawn. Please ask for a new one."), code="invitation_revoked"
+        )
     if invitation.expires_at <= (now or timezone.now()):
-        raise Gone(_("This invitation has expired. Please ask for a new one."), code="invitation_expired")
+        raise Gone(
+            _("This invitation has expired. Please ask for a new one."), code="invitation_expired"
+        )
     return invitation
 
 
 @transaction.atomic
 def invitation_accept(
-    *, secret: str, handle: str, display_name: str, password: str, email: str = "",
-    preferred_language: str = "", now: datetime | None = None,
+    *,
+    secret: str,
+    handle: str,
+    display_name: str,
+    password: str,
+    email: str = "",
+    preferred_language: str = "",
+    now: datetime | None = None,
 ) -> Member:
     now = now or timezone.now()
     invitation = invitation_for_secret(secret, now=now)
@@ -280,12 +383,20 @@ def invitation_accept(
     if invitation.accepted_at is not None:
         raise Conflict(_("This invitation has already been used."), code="invitation_used")
     member = member_create(
-        community=invitation.community, handle=handle, display_name=display_name,
-        password=password, email=email or invitation.email, preferred_language=preferred_language,
+        community=invitation.community,
+        handle=handle,
+        display_name=display_name,
+        password=password,
+        email=email or invitation.email,
+        preferred_language=preferred_language,
     )
     if invitation.role != Role.MEMBER:
-        membership_grant(actor=None, member=member, role=Role(invitation.role),
-                         organization=invitation.organization)
+        membership_grant(
+            actor=None,
+            member=member,
+            role=Role(invitation.role),
+            organization=invitation.organization,
+        )
     invitation.accepted_by = member
     invitation.accepted_at = now
     invitation.save(update_fields=["accepted_by", "accepted_at"])
@@ -295,13 +406,24 @@ def invitation_accept(
 
 @transaction.atomic
 def join_request_create(
-    *, community: Community, handle: str, display_name: str, password: str, email: str = "",
-    message: str = "", preferred_language: str = "",
+    *,
+    community: Community,
+    handle: str,
+    display_name: str,
+    password: str,
+    email: str = "",
+    message: str = "",
+    preferred_language: str = "",
 ) -> JoinRequest:
-    """Someone asks to join: an inactive account that cannot sign in until a coordinator approves."""
+    """Someone asks to join: an inactive account that cannot sign in until it is approved."""
     member = member_create(
-        community=community, handle=handle, display_name=display_name, password=password,
-        email=email, preferred_language=preferred_language, is_active=False,
+        community=community,
+        handle=handle,
+        display_name=display_name,
+        password=password,
+        email=email,
+        preferred_language=preferred_language,
+        is_active=False,
     )
     join_request = JoinRequest.objects.create(community=community, member=member, message=message)
     audit_record(action="community.join_request.created", actor=member, obj=join_request)
@@ -313,7 +435,9 @@ def join_request_decide(
     *, actor: Member, join_request: JoinRequest, approve: bool, now: datetime | None = None
 ) -> JoinRequest:
     require(actor, "join_request.decide", join_request)
-    join_request = JoinRequest.objects.select_for_update().select_related("member").get(pk=join_request.pk)
+    join_request = (
+        JoinRequest.objects.select_for_update().select_related("member").get(pk=join_request.pk)
+    )
     if join_request.status != JoinRequest.Status.PENDING:
         raise Conflict(_("This request was already decided."), code="already_decided")
     join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
@@ -323,23 +447,32 @@ def join_request_decide(
     if approve:
         join_request.member.is_active = True
         join_request.member.save(update_fields=["is_active"])
-    audit_record(action=f"community.join_request.{join_request.status}", actor=actor, obj=join_request,
-                 data={"member": join_request.member.handle})
+    audit_record(
+        action=f"community.join_request.{join_request.status}",
+        actor=actor,
+        obj=join_request,
+        data={"member": join_request.member.handle},
+    )
     return join_request
 
 
-# --- API tokens -------------------------------------------------------------------------------------------
+# --- API tokens ----------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def api_token_create(*, member: Member, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; returns it with the token text, which is never shown again."""
     name = name.strip()
     if not name or len(name) > 60:
-        raise MutuaError(_("Give the token a name of up to 60 characters."), code="invalid_token_name",
-                         fields={"name": [_("Give the token a name of up to 60 characters.")]})
+        raise MutuaError(
+            _("Give the token a name of up to 60 characters."),
+            code="invalid_token_name",
+            fields={"name": [_("Give the token a name of up to 60 characters.")]},
+        )
     raw = TOKEN_PREFIX + _new_secret()
-    token = ApiToken.objects.create(member=member, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6],
-                                    token_hash=token_hash(raw))
+    token = ApiToken.objects.create(
+        member=member, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], token_hash=token_hash(raw)
+    )
     audit_record(action="community.api_token.created", actor=member, obj=token, data={"name": name})
     return token, raw
 
@@ -360,8 +493,11 @@ def member_update(
     *, member: Member, display_name: str, email: str, phone: str, preferred_language: str
 ) -> Member:
     if not display_name.strip():
-        raise MutuaError(_("Please give a name other members will see."), code="invalid_member",
-                         fields={"display_name": [_("Please give a name other members will see.")]})
+        raise MutuaError(
+            _("Please give a name other members will see."),
+            code="invalid_member",
+            fields={"display_name": [_("Please give a name other members will see.")]},
+        )
     member.display_name = display_name.strip()
     member.email = email
     member.phone = phone

@@ -3,7 +3,7 @@
     MutuaError                 400  code "invalid" unless a subclass or the raiser says otherwise
     ├── NotFound               404  the object does not exist *or* belongs to another community
     ├── Forbidden              403  the object is visible, but this user may not do this to it
-    ├── Conflict               409  the request clashes with what is there (a taken handle, a used invitation)
+    ├── Conflict               409  it clashes with what is there (a taken handle, a used link)
     └── Gone                   410  it existed but is no longer usable (an expired invitation)
 
 Every error carries a stable machine-readable `code` and a human message; validators that check many

@@ -9,9 +9,11 @@ from mutua.core.models import AuditEntry
 
 
 def audit_list(*, community_id: UUID | None, limit: int = 200) -> QuerySet[AuditEntry]:
-    """The newest entries of one community's chain (the platform chain when `community_id` is None)."""
-    chain = AuditEntry.objects.filter(community_id=community_id) if community_id else (
-        AuditEntry.objects.filter(community_id__isnull=True)
+    """The newest entries of one community's chain (the platform's when `community_id` is None)."""
+    chain = (
+        AuditEntry.objects.filter(community_id=community_id)
+        if community_id
+        else (AuditEntry.objects.filter(community_id__isnull=True))
     )
     return chain.order_by("-created_at", "-seq")[:limit]
 
@@ -32,4 +34,3 @@ def audit_verify(*, community_id: UUID | None = None) -> dict[str, list[ChainPro
         if found:
             problems[chain] = found
     return problems
-

@@ -37,7 +37,9 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry. `action` is a dotted code such as `community.household.needs_viewed`."""
     if not _ACTION.match(action):
-        raise ValueError(f"audit action must be a dotted code like 'app.object.verb', not {action!r}")
+        raise ValueError(
+            f"audit action must be a dotted code like 'app.object.verb', not {action!r}"
+        )
     if community_id is None and actor is not None:
         community_id = getattr(actor, "community_id", None)
     if community_id is None and obj is not None:
@@ -45,9 +47,7 @@ def audit_record(
     chain = str(community_id) if community_id else PLATFORM_CHAIN
     with transaction.atomic():
         _lock_chain(chain)
-        last = (
-            AuditEntry.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
-        )
+        last = AuditEntry.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
         seq, prev_hash = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
         entry = AuditEntry(
             chain=chain,

@@ -5,8 +5,8 @@ is filtered to the community of the current scope, and a query made when no scop
 `ScopeError` instead of quietly reading every community's rows. `CommunityScopeMiddleware` opens the
 scope for each request from the signed-in member's community; a visitor who is not signed in gets a
 scope that matches no community at all. Commands and tests open a scope explicitly with
-`community_scope(community_id)`; code that must see everything (the platform operator's Django admin,
-`mutua audit verify`) says so with `scopes_disabled()`.
+`community_scope(community_id)`; code that must see everything (the platform operator's Django
+admin, `mutua audit verify`) says so with `scopes_disabled()`.
 
 A scope value of `None` would mean "no filter" in django-scopes, so it is never used: "no community"
 is the empty list, which filters to nothing.
@@ -20,12 +20,17 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django_scopes import ScopedManager, scope, scopes_disabled
 
-__all__ = ["CommunityScopeMiddleware", "community_scope", "CommunityScopedManager", "scopes_disabled"]
+__all__ = [
+    "CommunityScopeMiddleware",
+    "CommunityScopedManager",
+    "community_scope",
+    "scopes_disabled",
+]
 
 NO_COMMUNITY: list[UUID] = []
 
 
-def CommunityScopedManager() -> Any:  # noqa: N802 (reads like a class at the use site)
+def CommunityScopedManager() -> Any:
     return ScopedManager(community="community")
 
 

@@ -16,6 +16,13 @@ def bar_chart(title: str, bars: Sequence[tuple[str, int]]) -> dict[str, Any]:
     rows = []
     for index, (label, value) in enumerate(bars):
         width = round(BAR_AREA * value / top)
-        rows.append({"label": label, "value": value, "y": index * ROW, "width": width,
-                     "text_x": 130 + width + 6})
+        rows.append(
+            {
+                "label": label,
+                "value": value,
+                "y": index * ROW,
+                "width": width,
+                "text_x": 130 + width + 6,
+            }
+        )
     return {"title": title, "bars": rows, "height": max(len(rows) * ROW, ROW)}

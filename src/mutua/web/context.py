@@ -23,12 +23,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(user, "community_id", None) is None:
         return {"nav_dashboards": [], "nav_links": []}
-    community = user.community  # type: ignore[union-attr]
+    community = user.community
     return {
         "nav_community": community,
         "nav_dashboards": [
-            {"role": role.value, "label": role.label,
-             "url": reverse("dashboard-role", args=[role.value])}
+            {
+                "role": role.value,
+                "label": role.label,
+                "url": reverse("dashboard-role", args=[role.value]),
+            }
             for role in dashboards_for(user)
         ],
         "nav_links": [

@@ -22,7 +22,8 @@ Builder = Callable[[Member], dict[str, Any]]
 
 def _organizations_where(member: Member, role: Role) -> list[Organization]:
     return [
-        m.organization for m in member.memberships.select_related("organization")
+        m.organization
+        for m in member.memberships.select_related("organization")
         if m.role == role and m.organization is not None
     ]
 
@@ -33,7 +34,8 @@ def _teams(member: Member, role: Role) -> list[dict[str, Any]]:
     for organization in _organizations_where(member, role):
         people = (
             Membership.objects.filter(organization=organization)
-            .select_related("member").order_by("member__display_name")
+            .select_related("member")
+            .order_by("member__display_name")
         )
         teams.append({"organization": organization, "people": people})
     return teams
@@ -64,25 +66,30 @@ def coordinator_dashboard(member: Member) -> dict[str, Any]:
 
 def admin_dashboard(member: Member) -> dict[str, Any]:
     roles = (
-        Membership.objects.filter(community_id=member.community_id)
-        .values("role").annotate(n=Count("id")).order_by("-n")
+        Membership.objects.filter(community_id=member.tenant_id)
+        .values("role")
+        .annotate(n=Count("id"))
+        .order_by("-n")
     )
     labels = dict(Role.choices)
     return {
-        "member_count": Member.objects.filter(community_id=member.community_id, is_active=True).count(),
-        "organization_count": Organization.objects.filter(community_id=member.community_id).count(),
+        "member_count": Member.objects.filter(
+            community_id=member.tenant_id, is_active=True
+        ).count(),
+        "organization_count": Organization.objects.filter(community_id=member.tenant_id).count(),
         "chart": bar_chart(
             str(_("People by role")),
             [(str(labels.get(row["role"], row["role"])), row["n"]) for row in roles],
         ),
         "join_requests": selectors.join_request_list(viewer=member)[:10],
-        "audit_entries": audit_list(community_id=member.community_id, limit=10),
+        "audit_entries": audit_list(community_id=member.tenant_id, limit=10),
     }
 
 
 def team_dashboard(role: Role) -> Builder:
     def build(member: Member) -> dict[str, Any]:
         return {"teams": _teams(member, role)}
+
     return build
 
 
@@ -90,7 +97,7 @@ def community_role_dashboard(member: Member) -> dict[str, Any]:
     """Artists and investors: the land trusts their art and money can support."""
     return {
         "land_trusts": Organization.objects.filter(
-            community_id=member.community_id, kind=OrganizationKind.LAND_TRUST
+            community_id=member.tenant_id, kind=OrganizationKind.LAND_TRUST
         ),
     }
 
@@ -101,9 +108,18 @@ BUILDERS: dict[Role, Builder] = {
     Role.ADMIN: admin_dashboard,
     Role.ARTIST: community_role_dashboard,
     Role.INVESTOR: community_role_dashboard,
-    **{role: team_dashboard(role) for role in (
-        Role.VOLUNTEER, Role.COOP_STAFF, Role.GARDEN_STEWARD, Role.EDUCATOR,
-        Role.CU_OFFICER, Role.CLT_STEWARD, Role.MERCHANT)},
+    **{
+        role: team_dashboard(role)
+        for role in (
+            Role.VOLUNTEER,
+            Role.COOP_STAFF,
+            Role.GARDEN_STEWARD,
+            Role.EDUCATOR,
+            Role.CU_OFFICER,
+            Role.CLT_STEWARD,
+            Role.MERCHANT,
+        )
+    },
 }
 
 

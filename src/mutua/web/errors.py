@@ -26,8 +26,12 @@ def form_add_error(form: forms.Form, error: MutuaError) -> None:
 
 
 def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
-    return render(request, f"{status}.html" if status in (400, 403, 404) else "web/error.html",
-                  {"status": status, "message": message}, status=status)
+    return render(
+        request,
+        f"{status}.html" if status in (400, 403, 404) else "web/error.html",
+        {"status": status, "message": message},
+        status=status,
+    )
 
 
 class DomainErrorMiddleware:

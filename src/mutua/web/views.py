@@ -23,9 +23,11 @@ from mutua.web.errors import error_page
 
 class SignInForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("Handle"), max_length=30,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username",
-                                      "autocapitalize": "none"}),
+        label=_("Handle"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+        ),
     )
     error_messages = {
         "invalid_login": _("That handle and password do not match. Please try again."),
@@ -76,9 +78,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     user = request.user
     languages = dict(settings.LANGUAGES)
-    if user.is_authenticated and language in languages and user.preferred_language != language:  # type: ignore[union-attr]
-        user.preferred_language = language  # type: ignore[union-attr]
-        user.save(update_fields=["preferred_language"])  # type: ignore[union-attr]
+    if user.is_authenticated and language in languages and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
     if not isinstance(response, HttpResponseRedirect):
         return redirect(reverse("home"))
     return response
@@ -94,14 +96,20 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return HttpResponse(b'{"code": "not_found", "message": "Not found."}', status=404,
-                            content_type="application/json")
+        return HttpResponse(
+            b'{"code": "not_found", "message": "Not found."}',
+            status=404,
+            content_type="application/json",
+        )
     return error_page(request, 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the request context: whatever failed may fail again."""
     if request.path.startswith("/api/"):
-        return HttpResponse(b'{"code": "server_error", "message": "Something went wrong on our side."}',
-                            status=500, content_type="application/json")
+        return HttpResponse(
+            b'{"code": "server_error", "message": "Something went wrong on our side."}',
+            status=500,
+            content_type="application/json",
+        )
     return HttpResponse(loader.get_template("500.html").render({}), status=500)

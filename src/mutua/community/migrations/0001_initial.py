@@ -4,221 +4,648 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import mutua.core.ids
 from django.conf import settings
 from django.db import migrations, models
 
+import mutua.core.ids
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Community',
+            name="Community",
             fields=[
-                ('id', models.UUIDField(default=mutua.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('currency_name', models.CharField(max_length=60, verbose_name='local currency name')),
-                ('currency_code', models.CharField(max_length=8, validators=[django.core.validators.RegexValidator('^[A-Z]{2,8}$', 'Use 2 to 8 capital letters.')], verbose_name='local currency code')),
-                ('default_language', models.CharField(default='en', max_length=8, verbose_name='default language')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=mutua.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                (
+                    "currency_name",
+                    models.CharField(max_length=60, verbose_name="local currency name"),
+                ),
+                (
+                    "currency_code",
+                    models.CharField(
+                        max_length=8,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2,8}$", "Use 2 to 8 capital letters."
+                            )
+                        ],
+                        verbose_name="local currency code",
+                    ),
+                ),
+                (
+                    "default_language",
+                    models.CharField(default="en", max_length=8, verbose_name="default language"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'community',
-                'verbose_name_plural': 'communities',
+                "verbose_name": "community",
+                "verbose_name_plural": "communities",
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.UUIDField(default=mutua.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('size', models.PositiveSmallIntegerField(default=1, verbose_name='people in the household')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='community.community')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=mutua.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "size",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="people in the household"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="community.community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household',
-                'verbose_name_plural': 'households',
-                'ordering': ['name'],
+                "verbose_name": "household",
+                "verbose_name_plural": "households",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('id', models.UUIDField(default=mutua.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('handle', models.CharField(max_length=30, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9](?:[a-z0-9_-]{1,28}[a-z0-9])?$', "A handle has 3 to 30 lowercase letters, digits, '-' or '_', and starts and ends with a letter or digit.", code='invalid_handle')], verbose_name='handle')),
-                ('display_name', models.CharField(max_length=120, verbose_name='display name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('preferred_language', models.CharField(default='en', max_length=8, verbose_name='preferred language')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='platform staff')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('community', models.ForeignKey(blank=True, help_text="Empty only for the platform operator's accounts.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='community.community')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='community.household')),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=mutua.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "handle",
+                    models.CharField(
+                        max_length=30,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9](?:[a-z0-9_-]{1,28}[a-z0-9])?$",
+                                "A handle has 3 to 30 lowercase letters, digits, '-' or '_', and starts and ends with a letter or digit.",
+                                code="invalid_handle",
+                            )
+                        ],
+                        verbose_name="handle",
+                    ),
+                ),
+                ("display_name", models.CharField(max_length=120, verbose_name="display name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "preferred_language",
+                    models.CharField(default="en", max_length=8, verbose_name="preferred language"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="platform staff")),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty only for the platform operator's accounts.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="community.community",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="community.household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member',
-                'verbose_name_plural': 'members',
-                'ordering': ['display_name'],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+                "ordering": ["display_name"],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.UUIDField(default=mutua.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('prefix', models.CharField(max_length=12)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=mutua.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("prefix", models.CharField(max_length=12)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='JoinRequest',
+            name="JoinRequest",
             fields=[
-                ('id', models.UUIDField(default=mutua.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('declined', 'Declined')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='community.community')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='join_request', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=mutua.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="community.community",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="join_request",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.UUIDField(default=mutua.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('aid_group', 'Mutual aid group'), ('food_coop', 'Food co-op'), ('credit_union', 'Credit union'), ('land_trust', 'Community land trust'), ('garden', 'Community garden'), ('school', 'School / educator'), ('business', 'Local business')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(max_length=60, verbose_name='short name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='community.community')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=mutua.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("aid_group", "Mutual aid group"),
+                            ("food_coop", "Food co-op"),
+                            ("credit_union", "Credit union"),
+                            ("land_trust", "Community land trust"),
+                            ("garden", "Community garden"),
+                            ("school", "School / educator"),
+                            ("business", "Local business"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(max_length=60, verbose_name="short name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="community.community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.UUIDField(default=mutua.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('role', models.CharField(choices=[('member', 'Member'), ('volunteer', 'Volunteer'), ('coordinator', 'Aid coordinator'), ('coop_staff', 'Co-op staff'), ('garden_steward', 'Garden steward'), ('educator', 'Educator'), ('cu_officer', 'Credit union officer'), ('artist', 'Artist'), ('investor', 'Investor'), ('clt_steward', 'CLT steward'), ('merchant', 'Merchant'), ('admin', 'Community admin')], max_length=20, verbose_name='role')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='community.community')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='community.organization')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=mutua.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("member", "Member"),
+                            ("volunteer", "Volunteer"),
+                            ("coordinator", "Aid coordinator"),
+                            ("coop_staff", "Co-op staff"),
+                            ("garden_steward", "Garden steward"),
+                            ("educator", "Educator"),
+                            ("cu_officer", "Credit union officer"),
+                            ("artist", "Artist"),
+                            ("investor", "Investor"),
+                            ("clt_steward", "CLT steward"),
+                            ("merchant", "Merchant"),
+                            ("admin", "Community admin"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="community.community",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="community.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.UUIDField(default=mutua.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('role', models.CharField(choices=[('member', 'Member'), ('volunteer', 'Volunteer'), ('coordinator', 'Aid coordinator'), ('coop_staff', 'Co-op staff'), ('garden_steward', 'Garden steward'), ('educator', 'Educator'), ('cu_officer', 'Credit union officer'), ('artist', 'Artist'), ('investor', 'Investor'), ('clt_steward', 'CLT steward'), ('merchant', 'Merchant'), ('admin', 'Community admin')], default='member', max_length=20, verbose_name='role')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='community.community')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.organization')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=mutua.core.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("member", "Member"),
+                            ("volunteer", "Volunteer"),
+                            ("coordinator", "Aid coordinator"),
+                            ("coop_staff", "Co-op staff"),
+                            ("garden_steward", "Garden steward"),
+                            ("educator", "Educator"),
+                            ("cu_officer", "Credit union officer"),
+                            ("artist", "Artist"),
+                            ("investor", "Investor"),
+                            ("clt_steward", "CLT steward"),
+                            ("merchant", "Merchant"),
+                            ("admin", "Community admin"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="community.community",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HouseholdNeeds',
+            name="HouseholdNeeds",
             fields=[
-                ('household', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='needs', serialize=False, to='community.household')),
-                ('diets', models.JSONField(blank=True, default=list, verbose_name='dietary restrictions')),
-                ('allergens', models.JSONField(blank=True, default=list, verbose_name='allergens')),
-                ('urgent_medical', models.BooleanField(default=False, verbose_name='urgent medical need')),
-                ('notes', models.TextField(blank=True, verbose_name='other needs')),
-                ('address', models.TextField(blank=True, verbose_name='address')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='community.community')),
+                (
+                    "household",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="needs",
+                        serialize=False,
+                        to="community.household",
+                    ),
+                ),
+                (
+                    "diets",
+                    models.JSONField(blank=True, default=list, verbose_name="dietary restrictions"),
+                ),
+                ("allergens", models.JSONField(blank=True, default=list, verbose_name="allergens")),
+                (
+                    "urgent_medical",
+                    models.BooleanField(default=False, verbose_name="urgent medical need"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="other needs")),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="community.community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household needs',
-                'verbose_name_plural': 'household needs',
+                "verbose_name": "household needs",
+                "verbose_name_plural": "household needs",
             },
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.CheckConstraint(condition=models.Q(('size__gte', 1)), name='household_size_positive'),
+            model_name="household",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("size__gte", 1)), name="household_size_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('handle'), name='member_handle_unique_ci'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("handle"), name="member_handle_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('community__isnull', False), ('is_superuser', True), _connector='OR'), name='member_in_a_community'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("community__isnull", False), ("is_superuser", True), _connector="OR"
+                ),
+                name="member_in_a_community",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='joinrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status', 'pending')), models.Q(models.Q(('status', 'pending'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='join_request_decided_once'),
+            model_name="joinrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decided_at__isnull", True), ("status", "pending")),
+                    models.Q(
+                        models.Q(("status", "pending"), _negated=True),
+                        ("decided_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="join_request_decided_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(fields=('community', 'slug'), name='organization_slug_unique'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                fields=("community", "slug"), name="organization_slug_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['aid_group', 'food_coop', 'credit_union', 'land_trust', 'garden', 'school', 'business'])), name='organization_kind_known'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "aid_group",
+                            "food_coop",
+                            "credit_union",
+                            "land_trust",
+                            "garden",
+                            "school",
+                            "business",
+                        ],
+                    )
+                ),
+                name="organization_kind_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['member', 'volunteer', 'coordinator', 'coop_staff', 'garden_steward', 'educator', 'cu_officer', 'artist', 'investor', 'clt_steward', 'merchant', 'admin'])), name='membership_role_known'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        [
+                            "member",
+                            "volunteer",
+                            "coordinator",
+                            "coop_staff",
+                            "garden_steward",
+                            "educator",
+                            "cu_officer",
+                            "artist",
+                            "investor",
+                            "clt_steward",
+                            "merchant",
+                            "admin",
+                        ],
+                    )
+                ),
+                name="membership_role_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organization__isnull', True), ('role__in', ['admin', 'artist', 'investor', 'member'])), models.Q(('organization__isnull', False), models.Q(('role__in', ['admin', 'artist', 'investor', 'member']), _negated=True)), _connector='OR'), name='membership_role_fits_place'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("organization__isnull", True),
+                        ("role__in", ["admin", "artist", "investor", "member"]),
+                    ),
+                    models.Q(
+                        ("organization__isnull", False),
+                        models.Q(
+                            ("role__in", ["admin", "artist", "investor", "member"]), _negated=True
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_role_fits_place",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('organization__isnull', False)), fields=('member', 'organization', 'role'), name='membership_once_per_organization'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organization__isnull", False)),
+                fields=("member", "organization", "role"),
+                name="membership_once_per_organization",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('organization__isnull', True)), fields=('member', 'role'), name='membership_once_per_community'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organization__isnull", True)),
+                fields=("member", "role"),
+                name="membership_once_per_community",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('created_at'))), name='invitation_expires_after_creation'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("expires_at__gt", models.F("created_at"))),
+                name="invitation_expires_after_creation",
+            ),
         ),
     ]

@@ -4,7 +4,14 @@ member created by `services.member_create`; pass roles with `membership_grant` i
 import factory
 from factory.django import DjangoModelFactory
 
-from mutua.community.models import Community, Household, HouseholdNeeds, Member, Membership, Organization
+from mutua.community.models import (
+    Community,
+    Household,
+    HouseholdNeeds,
+    Member,
+    Membership,
+    Organization,
+)
 from mutua.community.roles import OrganizationKind, Role
 
 PASSWORD = "correct horse battery staple"
@@ -33,12 +40,14 @@ class OrganizationFactory(DjangoModelFactory):
 class HouseholdFactory(DjangoModelFactory):
     class Meta:
         model = Household
+        skip_postgeneration_save = True
 
     community = factory.SubFactory(CommunityFactory)
     name = factory.Sequence(lambda n: f"Household {n}")
     size = 3
     needs = factory.RelatedFactory(
-        "mutua.community.tests.factories.HouseholdNeedsFactory", factory_related_name="household",
+        "mutua.community.tests.factories.HouseholdNeedsFactory",
+        factory_related_name="household",
         community=factory.SelfAttribute("..community"),
     )
 
@@ -58,6 +67,7 @@ class HouseholdNeedsFactory(DjangoModelFactory):
 class MemberFactory(DjangoModelFactory):
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     community = factory.SubFactory(CommunityFactory)
     handle = factory.Sequence(lambda n: f"person{n}")
@@ -65,8 +75,10 @@ class MemberFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda m: f"{m.handle}@example.org")
     password = factory.django.Password(PASSWORD)
     member_role = factory.RelatedFactory(
-        "mutua.community.tests.factories.MembershipFactory", factory_related_name="member",
-        community=factory.SelfAttribute("..community"), role=Role.MEMBER,
+        "mutua.community.tests.factories.MembershipFactory",
+        factory_related_name="member",
+        community=factory.SelfAttribute("..community"),
+        role=Role.MEMBER,
     )
 
 
@@ -80,8 +92,9 @@ class MembershipFactory(DjangoModelFactory):
     organization = None
 
 
-def member_with(role: Role, *, community: Community, organization: Organization | None = None,
-                **fields: object) -> Member:
+def member_with(
+    role: Role, *, community: Community, organization: Organization | None = None, **fields: object
+) -> Member:
     """A member holding `role` (in `organization` for organization roles) besides `member`."""
     member = MemberFactory(community=community, **fields)
     if role != Role.MEMBER:

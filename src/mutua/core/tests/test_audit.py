@@ -1,4 +1,4 @@
-"""The audit log: entries chain per community, the database refuses edits, verify finds tampering."""
+"""The audit log: chains per community, the database refuses edits, verify finds tampering."""
 
 from io import StringIO
 
@@ -6,10 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from mutua.community.tests.factories import CommunityFactory
 from mutua.core.models import PLATFORM_CHAIN, AuditEntry
 from mutua.core.selectors import audit_verify
 from mutua.core.services import audit_record
-from mutua.community.tests.factories import CommunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +32,21 @@ def test_action_must_be_a_dotted_code() -> None:
     assert AuditEntry.objects.count() == 0
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE core_auditentry SET action = 'test.thing.hidden'",
-    "DELETE FROM core_auditentry",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE core_auditentry SET action = 'test.thing.hidden'",
+        "DELETE FROM core_auditentry",
+    ],
+)
 def test_database_refuses_to_change_history(statement: str) -> None:
     audit_record(action="test.thing.done")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert AuditEntry.objects.filter(action="test.thing.done").count() == 1
 
 
@@ -51,7 +57,9 @@ def _tamper(sql: str) -> None:
             cursor.execute("DROP TRIGGER core_auditentry_no_update")
             cursor.execute("DROP TRIGGER core_auditentry_no_delete")
         else:
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
+            cursor.execute(
+                "ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only"
+            )
         cursor.execute(sql)
 
 

@@ -6,8 +6,11 @@ from hypothesis import strategies as st
 from mutua.core.hashchain import GENESIS, ChainLink, chain_verify, link_hash
 
 contents = st.lists(
-    st.dictionaries(st.sampled_from(["action", "who", "amount"]), st.text(max_size=8) | st.integers()),
-    min_size=1, max_size=8,
+    st.dictionaries(
+        st.sampled_from(["action", "who", "amount"]), st.text(max_size=8) | st.integers()
+    ),
+    min_size=1,
+    max_size=8,
 )
 
 
@@ -37,7 +40,7 @@ def test_edited_entry_is_detected(payloads: list[dict], data: st.DataObject) -> 
 
 @given(contents, st.data())
 def test_deleted_entry_is_detected(payloads: list[dict], data: st.DataObject) -> None:
-    links = build(payloads + [{"last": 1}])
+    links = build([*payloads, {"last": 1}])
     i = data.draw(st.integers(0, len(links) - 2))
     del links[i]
     assert chain_verify(links)

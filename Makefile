@@ -1,0 +1,47 @@
+# Mutua's two commands. `make run` serves a demo community; `make test` runs the whole suite.
+# Both create .venv on first use, so a fresh machine with Python 3.11+ needs nothing else.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test typecheck pytest clean
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Mutua needs Python 3.11 or newer (found: $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed-run: $(VENV)/.python-ok pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.python-ok pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	MUTUA_DEBUG=1 $(BIN)/mutua migrate --noinput -v 0
+	MUTUA_DEBUG=1 $(BIN)/mutua demo
+	@echo "Serving Mutua on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)."
+	@MUTUA_DEBUG=1 $(BIN)/mutua worker --no-reload --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  MUTUA_DEBUG=1 $(BIN)/mutua runserver --noreload $(HOST):$(PORT)
+
+typecheck: $(VENV)/.installed-test
+	MUTUA_DEBUG=1 $(BIN)/mypy
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src
+	MUTUA_DEBUG=1 $(BIN)/mypy
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

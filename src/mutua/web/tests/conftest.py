@@ -1,0 +1,1 @@
+from mutua.community.tests.conftest import in_town, other_town, town  # noqa: F401
