@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mutua.community.roles import COMMUNITY_ROLES, OrganizationKind, Role
+from mutua.community.roles import COMMUNITY_ROLES, Allergen, Diet, OrganizationKind, Role
 from mutua.core.errors import NotFound
 from mutua.core.ids import new_id
 from mutua.core.tenancy import CommunityScopedManager
@@ -131,6 +131,12 @@ class HouseholdNeeds(models.Model):
 
     def __str__(self) -> str:
         return f"needs of {self.household_id}"
+
+    def diet_labels(self) -> list[str]:
+        return [str(Diet(code).label) for code in self.diets if code in Diet.values]
+
+    def allergen_labels(self) -> list[str]:
+        return [str(Allergen(code).label) for code in self.allergens if code in Allergen.values]
 
 
 class MemberManager(BaseUserManager["Member"]):

@@ -22,7 +22,7 @@ def test_coordinator_sees_needs_and_each_view_is_logged(client, town) -> None:
     for expected in (1, 2):
         response = client.get(f"/community/households/{town.household.id}/")
         assert response.status_code == 200
-        assert b"12 Elm Street" in response.content and b"peanuts" in response.content
+        assert b"12 Elm Street" in response.content and b"Peanuts" in response.content
         assert views_logged(town.household) == expected
     entry = AuditEntry.objects.filter(action=VIEWED).latest("seq")
     assert entry.actor_label == "coord"
@@ -49,7 +49,7 @@ def test_admin_sees_households_but_not_their_needs(client, town) -> None:
     client.force_login(town.admin)
     response = client.get(f"/community/households/{town.household.id}/")
     assert response.status_code == 200
-    assert b"12 Elm Street" not in response.content and b"peanuts" not in response.content
+    assert b"12 Elm Street" not in response.content and b"Peanuts" not in response.content
     assert views_logged(town.household) == 0
 
 
