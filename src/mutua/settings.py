@@ -56,6 +56,8 @@ ALLOWED_HOSTS = _env_list("MUTUA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = _env_list("MUTUA_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First, so that Mutua's own templates (sign-in, password reset) win over Django's.
+    "mutua.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,7 +71,6 @@ INSTALLED_APPS = [
     "axes",
     "mutua.core",
     "mutua.community",
-    "mutua.web",
 ]
 
 MIDDLEWARE = [

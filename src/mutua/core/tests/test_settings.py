@@ -1,4 +1,4 @@
-"""Settings: production refuses to start without a secret, deploy checks pass, SQLite runs in WAL."""
+"""Settings: production needs a secret, deploy checks pass, SQLite runs in WAL."""
 
 import os
 import subprocess
