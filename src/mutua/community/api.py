@@ -211,19 +211,20 @@ def invitation_create(request: HttpRequest, body: InvitationIn) -> Any:
     }
 
 
+def _join_request_out(jr: Any) -> dict[str, Any]:
+    return {
+        "id": jr.id,
+        "handle": jr.member.handle,
+        "display_name": jr.member.display_name,
+        "message": jr.message,
+        "status": jr.status,
+        "created_at": jr.created_at,
+    }
+
+
 @router.get("/join-requests", response={200: list[JoinRequestOut], **error_responses(401, 403)})
 def join_requests(request: HttpRequest) -> Any:
-    return [
-        {
-            "id": jr.id,
-            "handle": jr.member.handle,
-            "display_name": jr.member.display_name,
-            "message": jr.message,
-            "status": jr.status,
-            "created_at": jr.created_at,
-        }
-        for jr in selectors.join_request_list(viewer=request.user)  # type: ignore[arg-type]
-    ]
+    return [_join_request_out(jr) for jr in selectors.join_request_list(viewer=request.user)]  # type: ignore[arg-type]
 
 
 @router.post(
@@ -234,11 +235,4 @@ def join_request_decide(request: HttpRequest, join_request_id: UUID, body: Decis
     viewer = request.user
     join_request = selectors.join_request_get(viewer=viewer, join_request_id=join_request_id)  # type: ignore[arg-type]
     jr = services.join_request_decide(actor=viewer, join_request=join_request, approve=body.approve)  # type: ignore[arg-type]
-    return {
-        "id": jr.id,
-        "handle": jr.member.handle,
-        "display_name": jr.member.display_name,
-        "message": jr.message,
-        "status": jr.status,
-        "created_at": jr.created_at,
-    }
+    return _join_request_out(jr)

@@ -102,25 +102,33 @@ def community_role_dashboard(member: Member) -> dict[str, Any]:
     }
 
 
+TEAM_ROLES = (
+    Role.VOLUNTEER,
+    Role.COOP_STAFF,
+    Role.GARDEN_STEWARD,
+    Role.EDUCATOR,
+    Role.CU_OFFICER,
+    Role.CLT_STEWARD,
+    Role.MERCHANT,
+)
+
+
 BUILDERS: dict[Role, Builder] = {
     Role.MEMBER: member_dashboard,
     Role.COORDINATOR: coordinator_dashboard,
     Role.ADMIN: admin_dashboard,
     Role.ARTIST: community_role_dashboard,
     Role.INVESTOR: community_role_dashboard,
-    **{
-        role: team_dashboard(role)
-        for role in (
-            Role.VOLUNTEER,
-            Role.COOP_STAFF,
-            Role.GARDEN_STEWARD,
-            Role.EDUCATOR,
-            Role.CU_OFFICER,
-            Role.CLT_STEWARD,
-            Role.MERCHANT,
-        )
-    },
+    **{role: team_dashboard(role) for role in TEAM_ROLES},
 }
+
+
+def dashboard_template(role: Role) -> str:
+    if role in TEAM_ROLES:
+        return "web/dashboards/team.html"
+    if role in (Role.ARTIST, Role.INVESTOR):
+        return "web/dashboards/land_trusts.html"
+    return f"web/dashboards/{role.value}.html"
 
 
 def dashboard_context(member: Member, role: Role) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.views.i18n import set_language
 
 from mutua.community.permissions import dashboards_for, require
 from mutua.community.roles import Role
-from mutua.web.dashboards import dashboard_context
+from mutua.web.dashboards import dashboard_context, dashboard_template
 from mutua.web.errors import error_page
 
 
@@ -68,7 +68,7 @@ def dashboard_role(request: HttpRequest, role: str) -> HttpResponse:
     chosen = Role(role)
     require(request.user, f"dashboard.{chosen.value}")
     context: dict[str, Any] = {"role": chosen, **dashboard_context(request.user, chosen)}  # type: ignore[arg-type]
-    return render(request, f"web/dashboards/{chosen.value}.html", context)
+    return render(request, dashboard_template(chosen), context)
 
 
 @require_POST

@@ -27,43 +27,42 @@ class Town:
     neighbour: Member  # a member of another household
 
 
-@pytest.fixture
-def town(db: None) -> Town:
-    community = CommunityFactory(slug="riverbend", name="Riverbend")
+def build_town(slug: str, name: str, household: str, *, prefix: str = "", **needs: object) -> Town:
+    community = CommunityFactory(slug=slug, name=name)
     aid = OrganizationFactory(community=community, kind=OrganizationKind.AID_GROUP, slug="aid")
-    household = HouseholdFactory(community=community, name="Rivera household")
+    home = HouseholdFactory(
+        community=community,
+        name=household,
+        **{f"needs__{field}": value for field, value in needs.items()},
+    )
+
+    def person(role: Role, handle: str, **fields: object) -> Member:
+        organization = aid if role in (Role.COORDINATOR, Role.VOLUNTEER) else None
+        return member_with(
+            role, community=community, organization=organization, handle=prefix + handle, **fields
+        )
+
     return Town(
         community=community,
         aid_group=aid,
-        household=household,
-        coordinator=member_with(
-            Role.COORDINATOR, community=community, organization=aid, handle="coord"
-        ),
-        admin=member_with(Role.ADMIN, community=community, handle="boss"),
-        volunteer=member_with(Role.VOLUNTEER, community=community, organization=aid, handle="vol"),
-        member=member_with(Role.MEMBER, community=community, household=household, handle="ana"),
-        neighbour=member_with(Role.MEMBER, community=community, handle="neighbour"),
+        household=home,
+        coordinator=person(Role.COORDINATOR, "coord"),
+        admin=person(Role.ADMIN, "boss"),
+        volunteer=person(Role.VOLUNTEER, "vol"),
+        member=person(Role.MEMBER, "ana", household=home),
+        neighbour=person(Role.MEMBER, "neighbour"),
     )
+
+
+@pytest.fixture
+def town(db: None) -> Town:
+    return build_town("riverbend", "Riverbend", "Rivera household")
 
 
 @pytest.fixture
 def other_town(db: None) -> Town:
-    community = CommunityFactory(slug="hillside", name="Hillside")
-    aid = OrganizationFactory(community=community, kind=OrganizationKind.AID_GROUP, slug="aid")
-    household = HouseholdFactory(
-        community=community, name="Hill household", needs__address="99 Secret Lane"
-    )
-    return Town(
-        community=community,
-        aid_group=aid,
-        household=household,
-        coordinator=member_with(
-            Role.COORDINATOR, community=community, organization=aid, handle="hcoord"
-        ),
-        admin=member_with(Role.ADMIN, community=community, handle="hboss"),
-        volunteer=member_with(Role.VOLUNTEER, community=community, organization=aid, handle="hvol"),
-        member=member_with(Role.MEMBER, community=community, household=household, handle="hana"),
-        neighbour=member_with(Role.MEMBER, community=community, handle="hneighbour"),
+    return build_town(
+        "hillside", "Hillside", "Hill household", prefix="h", address="99 Secret Lane"
     )
 
 

@@ -81,3 +81,9 @@ def test_the_django_admin_is_for_platform_operators_only(client, town) -> None:
     town.admin.save()
     client.force_login(town.admin)
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_profile_explains_tokens_with_escaped_markup(client, town) -> None:
+    client.force_login(town.member)
+    response = client.get("/community/profile/")
+    assert b"Authorization: Bearer &lt;token&gt;" in response.content

@@ -85,7 +85,7 @@ class Command(BaseCommand):
         return self.stdout.write if verbosity >= 1 else _discard
 
     def _logins_print(self) -> None:
-        header = ("handle", "role", "sees")
+        header = ("handle", "role", "the role covers (as its domains arrive)")
         rows = [header, *login_rows()]
         widths = [max(len(row[column]) for row in rows) for column in range(2)]
         self.stdout.write("")
