@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -119,7 +120,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     member = request.user
     assert isinstance(member, Member)
     if member.community is None:
-        raise NotFound("Platform operator accounts belong to no community.")
+        raise NotFound(_("Platform operator accounts belong to no community."))
     return {
         "handle": member.handle,
         "display_name": member.display_name,
@@ -193,7 +194,7 @@ def invitation_create(request: HttpRequest, body: InvitationIn) -> Any:
             community_id=actor.tenant_id, slug=body.organization
         ).first()
         if organization is None:
-            raise NotFound("No organization with that short name.")
+            raise NotFound(_("No organization with that short name."))
     invitation, secret = services.invitation_create(
         actor=actor,
         role=body.role,

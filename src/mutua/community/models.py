@@ -209,7 +209,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
     def tenant_id(self) -> UUID:
         """The member's community; platform operators belong to none and reach no community data."""
         if self.community_id is None:
-            raise NotFound("Platform operator accounts belong to no community.")
+            raise NotFound(str(_("Platform operator accounts belong to no community.")))
         return self.community_id
 
     def get_full_name(self) -> str:

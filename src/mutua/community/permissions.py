@@ -17,6 +17,8 @@ do them. Platform operators (superusers without a community) use the Django admi
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from mutua.community.roles import Role
 from mutua.core.errors import Forbidden, NotFound
 
@@ -94,9 +96,9 @@ def require(member: Any, action: str, obj: Any = None) -> None:
     """Raise `NotFound` for another community's object, `Forbidden` for a missing role."""
     signed_in = member is not None and member.is_authenticated
     if obj is not None and signed_in and not _same_community(member, obj):
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     if not may(member, action, obj):
-        raise Forbidden("You do not have permission to do that.")
+        raise Forbidden(_("You do not have permission to do that."))
 
 
 def dashboards_for(member: Any) -> list[Role]:

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from mutua.community.models import (
     ApiToken,
@@ -31,7 +32,7 @@ def _get(queryset: QuerySet[Any], pk: Any) -> Any:
     except (ValueError, TypeError):
         obj = None
     if obj is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return obj
 
 
@@ -56,7 +57,7 @@ def member_list(*, viewer: Member) -> QuerySet[Member]:
 def member_get(*, viewer: Member, handle: str) -> Member:
     member = member_list(viewer=viewer).filter(handle__iexact=handle).first()
     if member is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return member
 
 

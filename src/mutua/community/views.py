@@ -40,7 +40,7 @@ def signed_in(request: HttpRequest) -> Member:
     """The member behind a `login_required` request."""
     user = request.user
     if not isinstance(user, Member):
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return user
 
 
