@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
@@ -26,10 +27,16 @@ class CommunityOut(Schema):
 
 
 class RoleOut(Schema):
+    id: UUID = Field(description="The membership; DELETE /memberships/{id} removes the role.")
     role: Role
     organization: str | None = Field(
         None, description="The organization's short name; null for community-wide roles."
     )
+
+
+class RoleIn(Schema):
+    role: Role
+    organization: str | None = Field(None, description="Short name; null for community-wide roles.")
 
 
 class MeOut(Schema):
@@ -78,6 +85,12 @@ class NeedsIn(Schema):
     address: str | None = Field(None, max_length=500)
 
 
+class HouseholdIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    size: int = Field(ge=1, le=30)
+    needs: NeedsIn | None = Field(None, description="Only coordinators may record needs.")
+
+
 class InvitationIn(Schema):
     role: Role = Role.MEMBER
     organization: str | None = Field(
@@ -92,6 +105,15 @@ class InvitationOut(Schema):
     id: UUID
     url: str
     role: Role
+    expires_at: datetime
+
+
+class InvitationListOut(Schema):
+    id: UUID
+    role: Role
+    organization: str | None
+    email: str
+    status: str = Field(description="open, used, withdrawn or expired")
     expires_at: datetime
 
 
@@ -110,9 +132,28 @@ class DecisionIn(Schema):
 
 def _roles(member: Member) -> list[dict[str, Any]]:
     return [
-        {"role": m.role, "organization": m.organization.slug if m.organization else None}
+        {
+            "id": m.id,
+            "role": m.role,
+            "organization": m.organization.slug if m.organization else None,
+        }
         for m in member.memberships.all()
     ]
+
+
+def _viewer(request: HttpRequest) -> Member:
+    user = request.user
+    assert isinstance(user, Member)
+    return user
+
+
+def _organization(viewer: Member, slug: str | None) -> Organization | None:
+    if not slug:
+        return None
+    organization = Organization.objects.filter(community_id=viewer.tenant_id, slug=slug).first()
+    if organization is None:
+        raise NotFound(_("No organization with that short name."))
+    return organization
 
 
 @router.get("/me", response={200: MeOut, **error_responses(401)}, summary="Who am I")
@@ -133,20 +174,20 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/organizations", response={200: list[OrganizationOut], **error_responses(401, 403)})
 def organizations(request: HttpRequest) -> Any:
-    return selectors.organization_list(viewer=request.user)  # type: ignore[arg-type]
+    return selectors.organization_list(viewer=_viewer(request))
 
 
 @router.get("/members", response={200: list[MemberOut], **error_responses(401, 403)})
 def members(request: HttpRequest) -> Any:
     return [
         {"handle": m.handle, "display_name": m.display_name, "roles": _roles(m)}
-        for m in selectors.member_list(viewer=request.user)  # type: ignore[arg-type]
+        for m in selectors.member_list(viewer=_viewer(request))
     ]
 
 
 @router.get("/households", response={200: list[HouseholdOut], **error_responses(401, 403)})
 def households(request: HttpRequest) -> Any:
-    return selectors.household_list(viewer=request.user)  # type: ignore[arg-type]
+    return selectors.household_list(viewer=_viewer(request))
 
 
 def _needs_out(needs: Any) -> dict[str, Any]:
@@ -166,9 +207,9 @@ def _needs_out(needs: Any) -> dict[str, Any]:
     summary="A household's private needs (audit-logged)",
 )
 def household_needs(request: HttpRequest, household_id: UUID) -> Any:
-    viewer = request.user
-    household = selectors.household_get(viewer=viewer, household_id=household_id)  # type: ignore[arg-type]
-    return _needs_out(selectors.household_needs_get(viewer=viewer, household=household))  # type: ignore[arg-type]
+    viewer = _viewer(request)
+    household = selectors.household_get(viewer=viewer, household_id=household_id)
+    return _needs_out(selectors.household_needs_get(viewer=viewer, household=household))
 
 
 @router.put(
@@ -176,9 +217,9 @@ def household_needs(request: HttpRequest, household_id: UUID) -> Any:
     response={200: NeedsOut, **error_responses(400, 401, 403, 404, 422)},
 )
 def household_needs_update(request: HttpRequest, household_id: UUID, body: NeedsIn) -> Any:
-    viewer = request.user
-    household = selectors.household_get(viewer=viewer, household_id=household_id)  # type: ignore[arg-type]
-    needs = services.household_needs_update(actor=viewer, household=household, **body.dict())  # type: ignore[arg-type]
+    viewer = _viewer(request)
+    household = selectors.household_get(viewer=viewer, household_id=household_id)
+    needs = services.household_needs_update(actor=viewer, household=household, **body.dict())
     return _needs_out(needs)
 
 
@@ -188,13 +229,7 @@ def household_needs_update(request: HttpRequest, household_id: UUID, body: Needs
 def invitation_create(request: HttpRequest, body: InvitationIn) -> Any:
     actor = request.user
     assert isinstance(actor, Member)
-    organization = None
-    if body.organization:
-        organization = Organization.objects.filter(
-            community_id=actor.tenant_id, slug=body.organization
-        ).first()
-        if organization is None:
-            raise NotFound(_("No organization with that short name."))
+    organization = _organization(actor, body.organization)
     invitation, secret = services.invitation_create(
         actor=actor,
         role=body.role,
@@ -225,7 +260,7 @@ def _join_request_out(jr: Any) -> dict[str, Any]:
 
 @router.get("/join-requests", response={200: list[JoinRequestOut], **error_responses(401, 403)})
 def join_requests(request: HttpRequest) -> Any:
-    return [_join_request_out(jr) for jr in selectors.join_request_list(viewer=request.user)]  # type: ignore[arg-type]
+    return [_join_request_out(jr) for jr in selectors.join_request_list(viewer=_viewer(request))]
 
 
 @router.post(
@@ -233,7 +268,97 @@ def join_requests(request: HttpRequest) -> Any:
     response={200: JoinRequestOut, **error_responses(400, 401, 403, 404, 409, 422)},
 )
 def join_request_decide(request: HttpRequest, join_request_id: UUID, body: DecisionIn) -> Any:
-    viewer = request.user
-    join_request = selectors.join_request_get(viewer=viewer, join_request_id=join_request_id)  # type: ignore[arg-type]
-    jr = services.join_request_decide(actor=viewer, join_request=join_request, approve=body.approve)  # type: ignore[arg-type]
+    viewer = _viewer(request)
+    join_request = selectors.join_request_get(viewer=viewer, join_request_id=join_request_id)
+    jr = services.join_request_decide(actor=viewer, join_request=join_request, approve=body.approve)
     return _join_request_out(jr)
+
+
+@router.get("/members/{handle}", response={200: MemberOut, **error_responses(401, 403, 404)})
+def member_get(request: HttpRequest, handle: str) -> Any:
+    member = selectors.member_get(viewer=_viewer(request), handle=handle)
+    return {"handle": member.handle, "display_name": member.display_name, "roles": _roles(member)}
+
+
+@router.post(
+    "/members/{handle}/roles",
+    response={201: RoleOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Give a member a role (admins)",
+)
+def member_role_grant(request: HttpRequest, handle: str, body: RoleIn) -> Any:
+    viewer = _viewer(request)
+    member = selectors.member_get(viewer=viewer, handle=handle)
+    organization = _organization(viewer, body.organization)
+    membership = services.membership_grant(
+        actor=viewer, member=member, role=body.role, organization=organization
+    )
+    return 201, {
+        "id": membership.id,
+        "role": membership.role,
+        "organization": organization.slug if organization else None,
+    }
+
+
+@router.delete(
+    "/memberships/{membership_id}",
+    response={204: None, **error_responses(400, 401, 403, 404, 409)},
+    summary="Remove a role (admins)",
+)
+def membership_revoke(request: HttpRequest, membership_id: UUID) -> Any:
+    viewer = _viewer(request)
+    membership = selectors.membership_get(viewer=viewer, membership_id=membership_id)
+    services.membership_revoke(actor=viewer, membership=membership)
+    return 204, None
+
+
+@router.post(
+    "/households",
+    response={201: HouseholdOut, **error_responses(400, 401, 403, 422)},
+    summary="Add a household (coordinators, admins)",
+)
+def household_create(request: HttpRequest, body: HouseholdIn) -> Any:
+    viewer = _viewer(request)
+    needs = body.needs.dict(exclude_none=True) if body.needs is not None else None
+    household = services.household_create(
+        community=viewer.tenant,
+        name=body.name,
+        size=body.size,
+        actor=viewer,
+        needs=needs or None,
+    )
+    return 201, household
+
+
+def _invitation_status(invitation: Any) -> str:
+    if invitation.accepted_at is not None:
+        return "used"
+    if invitation.revoked_at is not None:
+        return "withdrawn"
+    return "expired" if invitation.expires_at <= timezone.now() else "open"
+
+
+@router.get("/invitations", response={200: list[InvitationListOut], **error_responses(401, 403)})
+def invitation_list(request: HttpRequest) -> Any:
+    return [
+        {
+            "id": i.id,
+            "role": i.role,
+            "organization": i.organization.slug if i.organization else None,
+            "email": i.email,
+            "status": _invitation_status(i),
+            "expires_at": i.expires_at,
+        }
+        for i in selectors.invitation_list(viewer=_viewer(request))[:200]
+    ]
+
+
+@router.delete(
+    "/invitations/{invitation_id}",
+    response={204: None, **error_responses(401, 403, 404, 409)},
+    summary="Withdraw an unused invitation",
+)
+def invitation_revoke(request: HttpRequest, invitation_id: UUID) -> Any:
+    viewer = _viewer(request)
+    invitation = selectors.invitation_get(viewer=viewer, invitation_id=invitation_id)
+    services.invitation_revoke(actor=viewer, invitation=invitation)
+    return 204, None

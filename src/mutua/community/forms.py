@@ -102,6 +102,44 @@ class HouseholdNeedsForm(forms.Form):
     )
 
 
+class HouseholdCreateForm(HouseholdNeedsForm):
+    """A new household, with its needs when the person adding it may record them."""
+
+    name = forms.CharField(
+        label=_("Household name"),
+        max_length=120,
+        help_text=_("How coordinators will recognise it, e.g. 'Rivera household'."),
+    )
+    size = forms.IntegerField(
+        label=_("People in the household"), min_value=1, max_value=30, initial=1
+    )
+    field_order = ["name", "size"]
+
+    def __init__(self, *args: Any, with_needs: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_needs:
+            for field in ("diets", "allergens", "urgent_medical", "notes", "address"):
+                del self.fields[field]
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[c for c in Role.choices if c[0] != Role.MEMBER]
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Leave empty for community-wide roles (admin, artist, investor)."),
+    )
+
+    def __init__(self, *args: Any, community_id: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organization.objects.filter(community_id=community_id)
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),

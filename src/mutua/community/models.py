@@ -212,6 +212,13 @@ class Member(AbstractBaseUser, PermissionsMixin):
             raise NotFound(str(_("Platform operator accounts belong to no community.")))
         return self.community_id
 
+    @property
+    def tenant(self) -> Community:
+        """The member's community (see `tenant_id`)."""
+        if self.community is None:
+            raise NotFound(str(_("Platform operator accounts belong to no community.")))
+        return self.community
+
     def get_full_name(self) -> str:
         return self.display_name
 

@@ -104,3 +104,15 @@ def invitation_list(*, viewer: Member) -> QuerySet[Invitation]:
 
 def api_token_list(*, member: Member) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(member=member, revoked_at__isnull=True)
+
+
+def membership_get(*, viewer: Member, membership_id: UUID | str) -> Membership:
+    require(viewer, "member.manage_roles", viewer.community)
+    return _get(
+        Membership.objects.filter(community_id=viewer.tenant_id).select_related("member"),
+        membership_id,
+    )
+
+
+def invitation_get(*, viewer: Member, invitation_id: UUID | str) -> Invitation:
+    return _get(invitation_list(viewer=viewer), invitation_id)

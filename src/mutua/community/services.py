@@ -200,6 +200,39 @@ def membership_grant(
     return membership
 
 
+@transaction.atomic
+def membership_revoke(*, actor: Member, membership: Membership) -> None:
+    """Take a role away. Everyone stays a `member`, and a community keeps at least one admin."""
+    require(actor, "member.manage_roles", membership)
+    if membership.role == Role.MEMBER:
+        raise MutuaError(
+            _("Everyone in the community is a member; that role cannot be removed."),
+            code="cannot_revoke_member",
+        )
+    if membership.role == Role.ADMIN:
+        admins = Membership.objects.select_for_update().filter(
+            community_id=membership.community_id, role=Role.ADMIN
+        )
+        if len(admins) <= 1:
+            raise Conflict(
+                _("A community needs at least one admin: grant the role to someone else first."),
+                code="last_admin",
+            )
+    member = membership.member
+    audit_record(
+        action="community.membership.revoked",
+        actor=actor,
+        obj=membership,
+        data={
+            "member": member.handle,
+            "role": membership.role,
+            "organization": str(membership.organization_id) if membership.organization_id else None,
+        },
+    )
+    membership.delete()
+    forget_roles(member)
+
+
 # --- households ----------------------------------------------------------------------------------
 
 
@@ -223,19 +256,23 @@ def household_create(
     actor: Member | None,
     needs: dict[str, Any] | None = None,
 ) -> Household:
+    """A new household with empty needs; `needs` fills them in, for those who may edit needs."""
     if actor is not None:
         require(actor, "household.create", community)
+    problems: dict[str, list[str]] = {}
+    if not name.strip():
+        problems["name"] = [_("Please give the household a name, e.g. 'Rivera household'.")]
     if size < 1:
+        problems["size"] = [_("A household has at least one person.")]
+    if problems:
         raise MutuaError(
-            _("A household has at least one person."),
-            code="invalid_household",
-            fields={"size": [_("A household has at least one person.")]},
+            _("Please correct the highlighted details."), code="invalid_household", fields=problems
         )
     household = Household.objects.create(community=community, name=name.strip(), size=size)
     HouseholdNeeds.objects.create(household=household, community=community)
-    if needs:
-        household_needs_update(actor=None, household=household, **needs)
     audit_record(action="community.household.created", actor=actor, obj=household)
+    if needs:
+        household_needs_update(actor=actor, household=household, **needs)
     return household
 
 
@@ -402,6 +439,22 @@ def invitation_accept(
     invitation.save(update_fields=["accepted_by", "accepted_at"])
     audit_record(action="community.invitation.accepted", actor=member, obj=invitation)
     return member
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, actor: Member, invitation: Invitation, now: datetime | None = None
+) -> Invitation:
+    """Withdraw an unused invitation so that its link stops working."""
+    require(actor, "invitation.create", invitation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise Conflict(_("This invitation has already been used."), code="invitation_used")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = now or timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(action="community.invitation.revoked", actor=actor, obj=invitation)
+    return invitation
 
 
 @transaction.atomic

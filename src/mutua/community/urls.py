@@ -4,6 +4,13 @@ from mutua.community import views
 
 urlpatterns = [
     path("members/", views.member_list, name="member-list"),
+    path("members/<str:handle>/", views.member_detail, name="member-detail"),
+    path(
+        "memberships/<uuid:membership_id>/revoke/",
+        views.membership_revoke,
+        name="membership-revoke",
+    ),
+    path("households/new/", views.household_create, name="household-create"),
     path("organizations/", views.organization_list, name="organization-list"),
     path("households/", views.household_list, name="household-list"),
     path("households/<uuid:household_id>/", views.household_detail, name="household-detail"),
@@ -13,6 +20,11 @@ urlpatterns = [
         name="household-needs-edit",
     ),
     path("invitations/", views.invitation_list, name="invitation-list"),
+    path(
+        "invitations/<uuid:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
     path("join-requests/", views.join_request_list, name="join-request-list"),
     path(
         "join-requests/<uuid:join_request_id>/decide/",

@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 from mutua.community import selectors, services
 from mutua.community.forms import (
     ApiTokenForm,
+    HouseholdCreateForm,
     HouseholdNeedsForm,
     InvitationForm,
     JoinRequestForm,
     PasswordResetForm,
     ProfileForm,
+    RoleGrantForm,
     SignUpForm,
 )
 from mutua.community.models import Community, Member
@@ -54,6 +56,55 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def member_detail(request: HttpRequest, handle: str) -> HttpResponse:
+    """A member and their roles; admins grant roles here (POST) and revoke them below."""
+    viewer = signed_in(request)
+    member = selectors.member_get(viewer=viewer, handle=handle)
+    can_manage = may(viewer, "member.manage_roles", member)
+    if request.method == "POST":
+        require(viewer, "member.manage_roles", member)
+    form = RoleGrantForm(request.POST or None, community_id=viewer.tenant_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_grant(
+                actor=viewer,
+                member=member,
+                role=Role(form.cleaned_data["role"]),
+                organization=form.cleaned_data["organization"],
+            )
+        except MutuaError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("member-detail", handle=member.handle)
+    return render(
+        request,
+        "community/member_detail.html",
+        {
+            "member": member,
+            "form": form,
+            "can_manage": can_manage,
+            "memberships": member.memberships.select_related("organization").order_by("role"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def membership_revoke(request: HttpRequest, membership_id: UUID) -> HttpResponse:
+    viewer = signed_in(request)
+    membership = selectors.membership_get(viewer=viewer, membership_id=membership_id)
+    try:
+        services.membership_revoke(actor=viewer, membership=membership)
+    except MutuaError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("member-detail", handle=membership.member.handle)
+
+
+@login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -64,10 +115,37 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
+    viewer = signed_in(request)
     return render(
         request,
         "community/household_list.html",
-        {"households": selectors.household_list(viewer=signed_in(request))},
+        {
+            "households": selectors.household_list(viewer=viewer),
+            "can_create": may(viewer, "household.create", viewer.community),
+        },
+    )
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    viewer = signed_in(request)
+    require(viewer, "household.create", viewer.community)
+    with_needs = may(viewer, "household.edit_needs", viewer.community)
+    form = HouseholdCreateForm(request.POST or None, with_needs=with_needs)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        name, size = data.pop("name"), data.pop("size")
+        try:
+            household = services.household_create(
+                community=viewer.tenant, name=name, size=size, actor=viewer, needs=data or None
+            )
+        except MutuaError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, _("Household added."))
+            return redirect("household-detail", household_id=household.pk)
+    return render(
+        request, "community/household_form.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
@@ -146,6 +224,20 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
+    viewer = signed_in(request)
+    invitation = selectors.invitation_get(viewer=viewer, invitation_id=invitation_id)
+    try:
+        services.invitation_revoke(actor=viewer, invitation=invitation)
+    except MutuaError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The invitation was withdrawn; its link no longer works."))
+    return redirect("invitation-list")
 
 
 def _signup_kwargs(data: dict[str, Any]) -> dict[str, Any]:

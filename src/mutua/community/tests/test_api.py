@@ -31,7 +31,10 @@ def test_me_answers_who_the_token_belongs_to(client, town, admin_token) -> None:
     body = client.get("/api/v1/me", **bearer(admin_token)).json()
     assert body["handle"] == "boss"
     assert body["community"]["slug"] == "riverbend"
-    assert {"role": "admin", "organization": None} in body["roles"]
+    assert {(r["role"], r["organization"]) for r in body["roles"]} == {
+        ("admin", None),
+        ("member", None),
+    }
 
 
 def test_without_a_valid_token_the_answer_is_401_json(client, town, admin_token) -> None:

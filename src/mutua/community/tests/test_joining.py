@@ -93,7 +93,9 @@ def test_a_join_request_waits_for_approval(client, town) -> None:
     rosa = Member.objects.get(handle="rosa")
     assert rosa.is_active is False
     login = client.post("/accounts/login/", {"username": "rosa", "password": SIGNUP["password"]})
-    assert login.status_code == 400
+    assert login.status_code == 400 and b"waiting for approval" in login.content
+    wrong = client.post("/accounts/login/", {"username": "rosa", "password": "not it at all"})
+    assert b"waiting for approval" not in wrong.content
     client.force_login(town.coordinator)
     with community_scope(town.community.id):
         request = JoinRequest.objects.get(member=rosa)
@@ -134,3 +136,32 @@ def test_a_join_request_with_bad_details_shows_every_problem(client, town) -> No
     assert response.status_code == 400
     assert b"lowercase letters" in response.content
     assert not Member.objects.filter(display_name__startswith="Rosa").exists()
+
+
+def test_a_withdrawn_invitation_stops_working(client, town) -> None:
+    invitation, secret = invite(town)
+    client.force_login(town.coordinator)
+    page = client.get("/community/invitations/")
+    assert b"Withdraw" in page.content
+    assert client.post(f"/community/invitations/{invitation.id}/revoke/").status_code == 302
+    client.logout()
+    response = client.post(f"/join/{secret}/", SIGNUP)
+    assert response.status_code == 410 and b"withdrawn" in response.content
+    assert not Member.objects.filter(handle="rosa").exists()
+
+
+def test_invitations_are_listed_and_withdrawn_through_the_api(client, town) -> None:
+    invitation, _secret = invite(town)
+    with community_scope(town.community.id):
+        raw = services.api_token_create(member=town.coordinator, name="c")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert [i["status"] for i in client.get("/api/v1/invitations", **auth).json()] == ["open"]
+    assert client.delete(f"/api/v1/invitations/{invitation.id}", **auth).status_code == 204
+    assert [i["status"] for i in client.get("/api/v1/invitations", **auth).json()] == ["withdrawn"]
+
+
+def test_a_used_invitation_cannot_be_withdrawn(client, town) -> None:
+    invitation, secret = invite(town)
+    client.post(f"/join/{secret}/", SIGNUP)
+    with community_scope(town.community.id), pytest.raises(Conflict):
+        services.invitation_revoke(actor=town.coordinator, invitation=invitation)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from mutua.community import selectors
+from mutua.community import selectors, services
+from mutua.community.models import Household
 from mutua.community.services import api_token_create
 from mutua.core.errors import Forbidden
 from mutua.core.models import AuditEntry
@@ -105,3 +106,78 @@ def test_unknown_allergen_is_refused_and_nothing_changes(client, town) -> None:
     with community_scope(town.community.id):
         town.household.needs.refresh_from_db()
         assert town.household.needs.allergens == ["peanuts"]
+
+
+def test_a_coordinator_adds_a_household_taken_by_phone(client, town) -> None:
+    client.force_login(town.coordinator)
+    assert b"Urgent medical need" in client.get("/community/households/new/").content
+    response = client.post(
+        "/community/households/new/",
+        {
+            "name": "Okafor household",
+            "size": "4",
+            "allergens": ["eggs"],
+            "urgent_medical": "on",
+            "address": "7 Mill Street",
+            "notes": "",
+            "diets": [],
+        },
+    )
+    assert response.status_code == 302
+    with community_scope(town.community.id):
+        household = Household.objects.get(name="Okafor household")
+        assert household.needs.allergens == ["eggs"] and household.needs.urgent_medical
+    assert AuditEntry.objects.filter(action="community.household.created").count() == 1
+
+
+def test_an_admin_adds_a_household_without_seeing_or_writing_needs(client, town) -> None:
+    client.force_login(town.admin)
+    form = client.get("/community/households/new/")
+    assert form.status_code == 200 and b"Urgent medical need" not in form.content
+    assert (
+        client.post(
+            "/community/households/new/", {"name": "Park household", "size": "2"}
+        ).status_code
+        == 302
+    )
+    with community_scope(town.community.id), pytest.raises(Forbidden):
+        services.household_create(
+            community=town.community,
+            name="X",
+            size=1,
+            actor=town.admin,
+            needs={"address": "1 Side Street"},
+        )
+
+
+def test_bad_household_details_change_nothing(client, town) -> None:
+    with community_scope(town.community.id):
+        before = Household.objects.count()
+        raw = services.api_token_create(member=town.coordinator, name="c")[1]
+    client.force_login(town.coordinator)
+    page = client.post("/community/households/new/", {"name": "", "size": "0"})
+    assert page.status_code == 400
+    api = client.post(
+        "/api/v1/households",
+        data={"name": "Lee household", "size": 2, "needs": {"allergens": ["unicorn"]}},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert api.status_code == 422
+    ok = client.post(
+        "/api/v1/households",
+        data={"name": "Lee household", "size": 2, "needs": {"allergens": ["soy"]}},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert ok.status_code == 201 and ok.json()["size"] == 2
+    with community_scope(town.community.id):
+        assert Household.objects.count() == before + 1
+    members = client.post(
+        "/api/v1/households",
+        data={"name": "N", "size": 1},
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer "
+        + services.api_token_create(member=town.neighbour, name="n")[1],
+    )
+    assert members.status_code == 403

@@ -13,7 +13,9 @@ from mutua.community.models import ApiToken, Member
 @pytest.fixture
 def rosa(db: None) -> Member:
     community = services.community_create(
-        name="Riverbend", slug="riverbend", currency_name="Riverbend local dollar",
+        name="Riverbend",
+        slug="riverbend",
+        currency_name="Riverbend local dollar",
         currency_code="LD",
     )
     return services.member_create(

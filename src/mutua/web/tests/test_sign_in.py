@@ -69,3 +69,11 @@ def test_password_reset_mail_goes_through_the_queue(
     assert done.status_code == 302
     town.member.refresh_from_db()
     assert town.member.check_password("a brand new secret phrase")
+
+
+def test_a_deactivated_account_loses_its_session(client, town) -> None:
+    client.force_login(town.member)
+    assert client.get("/dashboard/member/").status_code == 200
+    town.member.is_active = False
+    town.member.save()
+    assert client.get("/dashboard/member/").status_code == 302

@@ -54,9 +54,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help=f"Run even when not in development. The demo logins, including a superuser, "
-                 f"share the published password {DEMO_PASSWORD!r}.",
+            f"share the published password {DEMO_PASSWORD!r}.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -76,9 +77,11 @@ class Command(BaseCommand):
                         module.populate(community, progress)
         except MutuaError as error:
             raise CommandError(f"Nothing was written: {error}") from error
-        self.stdout.write(self.style.SUCCESS(
-            f'Demo community "{community.name}" is ready ({time.monotonic() - started:.1f} s).'
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f'Demo community "{community.name}" is ready ({time.monotonic() - started:.1f} s).'
+            )
+        )
         self._logins_print()
 
     def _progress_line(self, verbosity: int) -> Callable[[str], Any]:

@@ -20,10 +20,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["create"])
-        parser.add_argument("--user", required=True, metavar="HANDLE",
-                            help="The handle of the member the token acts as.")
-        parser.add_argument("--name", default=DEFAULT_NAME,
-                            help=f"A name to recognise the token by (default {DEFAULT_NAME!r}).")
+        parser.add_argument(
+            "--user",
+            required=True,
+            metavar="HANDLE",
+            help="The handle of the member the token acts as.",
+        )
+        parser.add_argument(
+            "--name",
+            default=DEFAULT_NAME,
+            help=f"A name to recognise the token by (default {DEFAULT_NAME!r}).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         handle = options["user"].strip().lstrip("@")
