@@ -87,3 +87,13 @@ def test_the_profile_explains_tokens_with_escaped_markup(client, town) -> None:
     client.force_login(town.member)
     response = client.get("/community/profile/")
     assert b"Authorization: Bearer &lt;token&gt;" in response.content
+
+
+def test_the_server_error_page_is_friendly_and_needs_nothing_from_the_request(rf) -> None:
+    from mutua.web.views import server_error
+
+    page = server_error(rf.get("/dashboard/"))
+    assert page.status_code == 500
+    assert b"Something went wrong on our side" in page.content and b"Algo sali" in page.content
+    api = server_error(rf.get("/api/v1/me"))
+    assert api.status_code == 500 and b'"code": "server_error"' in api.content
