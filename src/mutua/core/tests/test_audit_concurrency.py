@@ -26,7 +26,8 @@ import django
 django.setup()
 from mutua.core.models import AuditEntry
 from mutua.core.selectors import audit_verify
-seqs = list(AuditEntry.objects.filter(action="test.concurrency.appended").values_list("seq", flat=True))
+appended = AuditEntry.objects.filter(action="test.concurrency.appended")
+seqs = list(appended.values_list("seq", flat=True))
 print(len(seqs), sorted(seqs) == list(range(1, len(seqs) + 1)), audit_verify() == {})
 """
 

@@ -3,7 +3,8 @@
 `served_demo` builds the demo community in a database of its own (a temporary SQLite file, or a
 fresh PostgreSQL database when the suite runs on PostgreSQL), then serves it with gunicorn exactly
 as production would (DEBUG off, static files collected and served by WhiteNoise) on a free port.
-`browser` is Debian's Chromium driven by Playwright; it never downloads a browser.
+`browser` is Debian's Chromium driven by Playwright; it never downloads a browser. `sign_in` signs a
+page in as one of the demo people, who all share the password "mutua-demo".
 """
 
 import os
@@ -27,6 +28,7 @@ CHROMIUM = os.environ.get("MUTUA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run", "--disable-sync"]
 SCREENSHOTS = Path(os.environ.get("MUTUA_SCREENSHOTS", settings.HOME / "screenshots"))
+DEMO_PASSWORD = "mutua-demo"
 
 
 def _free_port() -> int:
@@ -128,6 +130,13 @@ def page(browser, served_demo):  # type: ignore[no-untyped-def]
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def sign_in(page, handle: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/accounts/login/")
+    page.get_by_label("Handle").fill(handle)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
