@@ -14,15 +14,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import dj_database_url
 import pytest
 from django.conf import settings
 
 from mutua.community.tests.conftest import in_town, other_town, town  # noqa: F401
+from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
 
 CHROMIUM = os.environ.get("MUTUA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -37,76 +36,36 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _mutua(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run([sys.executable, "-m", "mutua", *args], env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
-    assert done.returncode == 0, f"mutua {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
-class _PostgresDatabase:
-    """A throwaway database beside the test database, on the same server."""
-
-    def __init__(self, url: str) -> None:
-        self.config = dj_database_url.parse(url)
-        self.name = f"mutua_browser_{uuid.uuid4().hex[:10]}"
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(host=self.config["HOST"], port=self.config["PORT"] or 5432,
-                             user=self.config["USER"], password=self.config["PASSWORD"],
-                             dbname="postgres", autocommit=True) as connection:
-            connection.execute(sql)  # type: ignore[arg-type]
-
-    def __enter__(self) -> str:
-        self._admin(f'CREATE DATABASE "{self.name}"')
-        c = self.config
-        return f"postgres://{c['USER']}:{c['PASSWORD']}@{c['HOST']}:{c['PORT'] or 5432}/{self.name}"
-
-    def __exit__(self, *exc: object) -> None:
-        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session")
 def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("served-demo")
-    env = {**os.environ, "MUTUA_HOME": str(home), "MUTUA_DEBUG": "0", "MUTUA_SECURE": "0",
-           "MUTUA_SECRET_KEY": "browser-test-secret", "MUTUA_ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    database_url = os.environ.get("DATABASE_URL", "")
-    postgres = _PostgresDatabase(database_url) if database_url.startswith("postg") else None
-    if postgres is not None:
-        env["DATABASE_URL"] = postgres.__enter__()
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{home / 'mutua.sqlite3'}"
-    port = _free_port()
-    server = None
-    try:
-        _mutua("migrate", "--noinput", "-v", "0", env=env)
-        _mutua("collectstatic", "--noinput", "-v", "0", env=env)
-        output = _mutua("demo", "--force", env=env)
-        assert "mutua-demo" in output
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "mutua.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2",
-             "--access-logfile", "-"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+    with throwaway_database(home) as database_url:
+        env = mutua_env(home, database_url, MUTUA_ALLOWED_HOSTS="127.0.0.1,localhost")
+        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        run_mutua("collectstatic", "--noinput", "-v", "0", env=env)
+        assert "mutua-demo" in run_mutua("demo", "--force", env=env)
+        port = _free_port()
+        with open(home / "gunicorn.log", "w") as log:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "mutua.wsgi", "-b", f"127.0.0.1:{port}",
+                 "-w", "2"],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
             try:
-                urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 (our own server)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the demo server did not start")
-        yield base
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        if postgres is not None:
-            postgres.__exit__()
+                yield _wait_until_serving(f"http://127.0.0.1:{port}")
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+
+
+def _wait_until_serving(base: str) -> str:
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 (our own server)
+            return base
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the demo server at {base} did not start")
 
 
 @pytest.fixture(scope="session")
