@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "axes",
     "mutua.core",
     "mutua.community",
+    "mutua.ledger",
 ]
 
 MIDDLEWARE = [

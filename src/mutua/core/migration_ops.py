@@ -6,6 +6,7 @@ Corrections are new rows that point at what they correct. The trigger's message 
 the error says what was refused.
 """
 
+from pathlib import Path
 from typing import Any
 
 from django.db import migrations
@@ -71,3 +72,62 @@ class AppendOnly(migrations.operations.base.Operation):
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         return (self.__class__.__qualname__, [], {"table": self.table})
+
+
+STATEMENT_SEPARATOR = "-- next"
+
+
+def sql_statements(path: Path) -> list[str]:
+    """The statements of a `.sql` file, separated by lines holding only `-- next`."""
+    text = path.read_text(encoding="utf-8")
+    chunks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.strip() == STATEMENT_SEPARATOR:
+            chunks.append([])
+        else:
+            chunks[-1].append(line)
+    statements = []
+    for chunk in chunks:
+        body = "\n".join(ln for ln in chunk if not ln.lstrip().startswith("--") or "$$" in ln).strip()
+        if body:
+            statements.append(body)
+    return statements
+
+
+class RunVendorSQL(migrations.operations.base.Operation):
+    """Run the `.sql` file written for this database (paths relative to the migration's folder).
+
+    The raw SQL of an invariant lives beside its migration, one file per database, so a reviewer
+    reads the rule as the database runs it (django-hordak's practice).
+    """
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, *, folder: str, files: dict[str, str], reverse: dict[str, list[str]]) -> None:
+        self.folder = folder
+        self.files = files
+        self.reverse = reverse
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        vendor = schema_editor.connection.vendor
+        for statement in sql_statements(Path(self.folder) / self.files[vendor]):
+            schema_editor.execute(statement, params=None)
+
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        for statement in self.reverse[schema_editor.connection.vendor]:
+            schema_editor.execute(statement, params=None)
+
+    def describe(self) -> str:
+        return f"Run {', '.join(self.files.values())}"
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__qualname__, [],
+                {"folder": self.folder, "files": self.files, "reverse": self.reverse})

@@ -1,0 +1,460 @@
+"""Writes of the ledger. Every transfer, pending, post, void, reversal and expiry goes through
+`transfers_create`, which evaluates a batch under the locks of the accounts it touches and inserts
+what passes; the database re-checks every rule (see `models`), so Python here is the fast path and
+the friendly error, never the only guard.
+
+Order of work inside one database transaction:
+1. read the transfers the requests act on (pending ones to post or void, originals to reverse);
+2. lock every account involved, in ascending id order, so two batches can never deadlock;
+3. answer retries (`exists` / `id_conflict`) now that concurrent writers of these accounts are done;
+4. evaluate each request in order against the accounts' state, which earlier requests of the same
+   batch have already moved, and build the transfer with its place in both accounts' hash chains;
+5. insert. A linked batch inserts all or nothing; an unlinked one inserts what passed.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid5
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutua.community.models import Community, Member, Organization
+from mutua.core.errors import MutuaError
+from mutua.core.hashchain import link_hash
+from mutua.core.services import audit_record
+from mutua.ledger.domain import Kind, Result, TransferOutcome, TransferRequest, chain_prev
+from mutua.ledger.models import MAX_AMOUNT, Account, AccountKind, Ledger, Transfer
+
+EXPIRY_NAMESPACE = UUID("5b0b7a52-3c1e-4c55-9d5e-6a1f2c0e9e11")
+MAX_TIMEOUT = 60 * 60 * 24 * 366
+
+
+@dataclass
+class _Account:
+    """A locked account row as the batch sees it, moved by each accepted request."""
+
+    row: Account
+    debits_pending: int = 0
+    debits_posted: int = 0
+    credits_pending: int = 0
+    credits_posted: int = 0
+    count: int = 0
+    head: str = ""
+
+    @classmethod
+    def of(cls, row: Account) -> "_Account":
+        return cls(
+            row,
+            row.debits_pending,
+            row.debits_posted,
+            row.credits_pending,
+            row.credits_posted,
+            row.transfer_count,
+            row.head_hash,
+        )
+
+    def can_send(self, amount: int) -> bool:
+        if self.row.unlimited:
+            return True
+        return self.credits_posted - self.debits_posted - self.debits_pending - amount >= (
+            -self.row.credit_limit
+        )
+
+
+@dataclass
+class _Batch:
+    community: Community
+    now: datetime
+    actor_id: UUID | None
+    accounts: dict[UUID, _Account] = field(default_factory=dict)
+    targets: dict[UUID, Transfer] = field(default_factory=dict)
+    resolved: set[UUID] = field(default_factory=set)
+    reversed_amount: dict[UUID, int] = field(default_factory=dict)
+    seen: dict[UUID, str] = field(default_factory=dict)
+
+
+# --- ledgers and accounts ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ledger_create(*, community: Community, code: str, name: str, scale: int = 2) -> Ledger:
+    ledger = Ledger.objects.create(community=community, code=code, name=name, scale=scale)
+    audit_record(action="ledger.ledger.created", community_id=community.id, obj=ledger)
+    return ledger
+
+
+@transaction.atomic
+def account_open(
+    *,
+    ledger: Ledger,
+    code: str,
+    name: str,
+    kind: AccountKind,
+    member: Member | None = None,
+    organization: Organization | None = None,
+    credit_limit: int = 0,
+    unlimited: bool = False,
+    actor: Member | None = None,
+) -> Account:
+    if credit_limit < 0:
+        raise MutuaError(_("A credit limit cannot be negative."), code="invalid_credit_limit")
+    if Account.objects.filter(ledger=ledger, code=code).exists():
+        raise MutuaError(_("An account with that code already exists."), code="account_exists")
+    account = Account.objects.create(
+        community_id=ledger.community_id,
+        ledger=ledger,
+        code=code,
+        name=name,
+        kind=kind,
+        member=member,
+        organization=organization,
+        credit_limit=credit_limit,
+        unlimited=unlimited,
+    )
+    audit_record(
+        action="ledger.account.opened",
+        actor=actor,
+        community_id=ledger.community_id,
+        obj=account,
+        data={"code": code, "kind": str(kind)},
+    )
+    return account
+
+
+@transaction.atomic
+def account_close(*, account: Account, actor: Member | None = None) -> Account:
+    """Close an account to new transfers; holds already placed can still be posted or voided."""
+    if account.closed_at is None:
+        Account.objects.filter(pk=account.pk).update(closed_at=timezone.now())
+        account.refresh_from_db()
+        audit_record(action="ledger.account.closed", actor=actor, obj=account)
+    return account
+
+
+# --- transfers ------------------------------------------------------------------------------------
+
+
+def transfer_create(
+    *,
+    community: Community,
+    request: TransferRequest,
+    actor: Member | None = None,
+    now: datetime | None = None,
+) -> TransferOutcome:
+    return transfers_create(community=community, requests=[request], actor=actor, now=now)[0]
+
+
+@transaction.atomic
+def transfers_create(
+    *,
+    community: Community,
+    requests: Sequence[TransferRequest],
+    linked: bool = False,
+    actor: Member | None = None,
+    now: datetime | None = None,
+) -> list[TransferOutcome]:
+    """Apply a batch; one outcome per request, in order. See the module docstring."""
+    batch = _Batch(
+        community=community,
+        now=now or timezone.now(),
+        actor_id=actor.pk if actor is not None else None,
+    )
+    _load_targets(batch, requests)
+    _lock_accounts(batch, requests)
+    existing = _existing(requests)
+    built: list[tuple[TransferRequest, Result, Transfer | None]] = []
+    for request in requests:
+        result, transfer = _evaluate(batch, request, existing)
+        built.append((request, result, transfer))
+    failed = any(result not in (Result.OK, Result.EXISTS) for _r, result, _t in built)
+    if linked and failed:
+        return [
+            TransferOutcome(r.id, res if res != Result.OK else Result.LINKED_EVENT_FAILED)
+            for r, res, _t in built
+        ]
+    fresh = [t for _r, res, t in built if res == Result.OK and t is not None]
+    if not _insert(fresh, linked=linked):
+        return _retry_as_existing(requests)
+    return [
+        TransferOutcome(r.id, res, t.created_at if t is not None else _created(existing, r.id))
+        for r, res, t in built
+    ]
+
+
+def _created(existing: dict[UUID, Transfer], transfer_id: UUID) -> datetime | None:
+    found = existing.get(transfer_id)
+    return found.created_at if found is not None else None
+
+
+def _insert(transfers: list[Transfer], *, linked: bool) -> bool:
+    """Insert in order (each row extends chains the previous rows moved). False if another
+    writer took one of the ids first, which the caller answers as a retry."""
+    if not transfers:
+        return True
+    try:
+        with transaction.atomic():
+            Transfer.objects.bulk_create(transfers, batch_size=500)
+    except IntegrityError:
+        ids = [t.id for t in transfers]
+        if Transfer.objects.with_scopes_disabled().filter(id__in=ids).exists():  # type: ignore[attr-defined]
+            return False
+        raise
+    return True
+
+
+def _retry_as_existing(requests: Sequence[TransferRequest]) -> list[TransferOutcome]:
+    existing = _existing(requests)
+    return [
+        TransferOutcome(
+            r.id,
+            _idempotent_result(existing[r.id], r)
+            if r.id in existing
+            else Result.LINKED_EVENT_FAILED,
+            _created(existing, r.id),
+        )
+        for r in requests
+    ]
+
+
+def _existing(requests: Sequence[TransferRequest]) -> dict[UUID, Transfer]:
+    ids = [r.id for r in requests]
+    found = Transfer.objects.with_scopes_disabled().filter(id__in=ids)  # type: ignore[attr-defined]
+    return {t.id: t for t in found}
+
+
+def _idempotent_result(transfer: Transfer, request: TransferRequest) -> Result:
+    return Result.EXISTS if transfer.body_hash == request.body_hash() else Result.ID_CONFLICT
+
+
+def _load_targets(batch: _Batch, requests: Sequence[TransferRequest]) -> None:
+    target_ids = {r.target_id for r in requests if r.target_id is not None}
+    if not target_ids:
+        return
+    targets = Transfer.objects.filter(community=batch.community, id__in=target_ids)
+    batch.targets = {t.id: t for t in targets}
+
+
+def _accounts_of(batch: _Batch, request: TransferRequest) -> tuple[UUID | None, UUID | None]:
+    if request.kind in (Kind.POSTED, Kind.PENDING):
+        return request.debit_account_id, request.credit_account_id
+    target = batch.targets.get(request.target_id) if request.target_id else None
+    if target is None:
+        return None, None
+    if request.kind == Kind.REVERSE:
+        return target.credit_account_id, target.debit_account_id
+    return target.debit_account_id, target.credit_account_id
+
+
+def _lock_accounts(batch: _Batch, requests: Sequence[TransferRequest]) -> None:
+    ids = sorted({a for r in requests for a in _accounts_of(batch, r) if a is not None}, key=str)
+    rows = (
+        Account.objects.select_for_update()
+        .filter(community=batch.community, id__in=ids)
+        .order_by("id")
+    )
+    batch.accounts = {row.id: _Account.of(row) for row in rows}
+    pending_ids = [t.id for t in batch.targets.values() if t.kind == Kind.PENDING]
+    if pending_ids:
+        batch.resolved = set(
+            Transfer.objects.filter(pending_id__in=pending_ids).values_list("pending_id", flat=True)
+        )
+    original_ids = [t.id for t in batch.targets.values() if t.kind in (Kind.POSTED, Kind.POST)]
+    if original_ids:
+        sums = (
+            Transfer.objects.filter(reverses_id__in=original_ids)
+            .values("reverses_id")
+            .annotate(total=Sum("amount"))
+        )
+        batch.reversed_amount = {row["reverses_id"]: row["total"] for row in sums}
+
+
+def _evaluate(
+    batch: _Batch, request: TransferRequest, existing: dict[UUID, Transfer]
+) -> tuple[Result, Transfer | None]:
+    body_hash = request.body_hash()
+    if request.id in batch.seen:
+        return (Result.EXISTS if batch.seen[request.id] == body_hash else Result.ID_CONFLICT), None
+    if request.id in existing:
+        return _idempotent_result(existing[request.id], request), None
+    batch.seen[request.id] = body_hash
+    if request.kind in (Kind.POSTED, Kind.PENDING):
+        checked = _check_new(batch, request)
+    elif request.kind in (Kind.POST, Kind.VOID):
+        checked = _check_resolution(batch, request)
+    else:
+        checked = _check_reversal(batch, request)
+    if isinstance(checked, Result):
+        return checked, None
+    return Result.OK, _build(batch, request, *checked)
+
+
+Checked = tuple[str, int, Transfer | None] | Result
+
+
+def _check_new(batch: _Batch, request: TransferRequest) -> Checked:
+    if not 0 < request.amount <= MAX_AMOUNT:
+        return Result.AMOUNT_MUST_BE_POSITIVE
+    if request.debit_account_id == request.credit_account_id:
+        return Result.ACCOUNTS_MUST_BE_DIFFERENT
+    debit = batch.accounts.get(request.debit_account_id)  # type: ignore[arg-type]
+    credit = batch.accounts.get(request.credit_account_id)  # type: ignore[arg-type]
+    if debit is None or credit is None:
+        return Result.ACCOUNT_NOT_FOUND
+    if debit.row.ledger_id != credit.row.ledger_id:
+        return Result.LEDGER_MISMATCH
+    if debit.row.closed_at is not None or credit.row.closed_at is not None:
+        return Result.ACCOUNT_CLOSED
+    timeout = request.timeout_seconds
+    if timeout is not None and (request.kind != Kind.PENDING or not 0 < timeout <= MAX_TIMEOUT):
+        return Result.TIMEOUT_INVALID
+    if not debit.can_send(request.amount):
+        return Result.EXCEEDS_CREDIT_LIMIT
+    return str(request.kind), request.amount, None
+
+
+def _check_resolution(batch: _Batch, request: TransferRequest) -> Checked:
+    pending = batch.targets.get(request.target_id) if request.target_id else None
+    if pending is None or pending.kind != Kind.PENDING:
+        return Result.PENDING_NOT_FOUND
+    if pending.id in batch.resolved:
+        return Result.PENDING_ALREADY_RESOLVED
+    if (
+        request.kind == Kind.POST
+        and pending.timeout_at is not None
+        and pending.timeout_at <= batch.now
+    ):
+        return Result.PENDING_EXPIRED
+    amount = request.amount or pending.amount
+    if request.kind == Kind.VOID:
+        amount = pending.amount
+    elif not 0 < amount <= pending.amount:
+        return Result.EXCEEDS_PENDING_AMOUNT if amount > 0 else Result.AMOUNT_MUST_BE_POSITIVE
+    batch.resolved.add(pending.id)
+    return str(request.kind), amount, pending
+
+
+def _check_reversal(batch: _Batch, request: TransferRequest) -> Checked:
+    original = batch.targets.get(request.target_id) if request.target_id else None
+    if original is None or original.kind not in (Kind.POSTED, Kind.POST):
+        return Result.ORIGINAL_NOT_FOUND
+    remaining = original.amount - batch.reversed_amount.get(original.id, 0)
+    amount = request.amount or remaining
+    if amount <= 0 or amount > remaining:
+        return Result.EXCEEDS_ORIGINAL_AMOUNT
+    debit = batch.accounts[original.credit_account_id]
+    if debit.row.closed_at is not None or batch.accounts[original.debit_account_id].row.closed_at:
+        return Result.ACCOUNT_CLOSED
+    if not debit.can_send(amount):
+        return Result.EXCEEDS_CREDIT_LIMIT
+    batch.reversed_amount[original.id] = batch.reversed_amount.get(original.id, 0) + amount
+    return str(Kind.POSTED), amount, original
+
+
+def _build(
+    batch: _Batch, request: TransferRequest, kind: str, amount: int, target: Transfer | None
+) -> Transfer:
+    debit_id, credit_id = _accounts_of(batch, request)
+    debit, credit = batch.accounts[debit_id], batch.accounts[credit_id]  # type: ignore[index]
+    transfer = Transfer(
+        id=request.id,
+        community=batch.community,
+        ledger_id=debit.row.ledger_id,
+        debit_account_id=debit.row.id,
+        credit_account_id=credit.row.id,
+        amount=amount,
+        kind=kind,
+        code=request.code or _default_code(request),
+        memo=request.memo,
+        pending=target if request.kind in (Kind.POST, Kind.VOID) else None,
+        reverses=target if request.kind == Kind.REVERSE else None,
+        timeout_at=(
+            batch.now + timedelta(seconds=request.timeout_seconds)
+            if request.timeout_seconds
+            else None
+        ),
+        body_hash=request.body_hash(),
+        created_at=batch.now,
+        created_by_id=batch.actor_id,
+        debit_seq=debit.count + 1,
+        credit_seq=credit.count + 1,
+        debit_prev_hash=debit.head,
+        credit_prev_hash=credit.head,
+    )
+    transfer.hash = link_hash(chain_prev(debit.head, credit.head), transfer_content(transfer))
+    released = target.amount if request.kind in (Kind.POST, Kind.VOID) and target else 0
+    _move(debit, credit, kind, amount, released, transfer.hash)
+    return transfer
+
+
+def _default_code(request: TransferRequest) -> str:
+    return {Kind.POST: "post", Kind.VOID: "void", Kind.REVERSE: "reversal"}.get(
+        request.kind, "transfer"
+    )
+
+
+def _move(
+    debit: _Account, credit: _Account, kind: str, amount: int, released: int, head: str
+) -> None:
+    """What the database trigger does to the two rows, mirrored for the rest of the batch."""
+    pending = amount if kind == Kind.PENDING else 0
+    posted = amount if kind in (Kind.POSTED, Kind.POST) else 0
+    debit.debits_pending += pending - released
+    credit.credits_pending += pending - released
+    debit.debits_posted += posted
+    credit.credits_posted += posted
+    for side in (debit, credit):
+        side.count += 1
+        side.head = head
+
+
+def transfer_content(transfer: Transfer) -> dict[str, Any]:
+    """What a transfer's hash covers (all of it but the hash)."""
+    return {
+        "id": str(transfer.id),
+        "ledger": str(transfer.ledger_id),
+        "debit": str(transfer.debit_account_id),
+        "credit": str(transfer.credit_account_id),
+        "amount": transfer.amount,
+        "kind": transfer.kind,
+        "code": transfer.code,
+        "memo": transfer.memo,
+        "pending": str(transfer.pending_id) if transfer.pending_id else None,
+        "reverses": str(transfer.reverses_id) if transfer.reverses_id else None,
+        "timeout_at": transfer.timeout_at.isoformat() if transfer.timeout_at else None,
+        "created_at": transfer.created_at.isoformat(),
+        "debit_seq": transfer.debit_seq,
+        "credit_seq": transfer.credit_seq,
+    }
+
+
+# --- expiry ------------------------------------------------------------------------------------
+
+
+def pending_expire(*, community: Community, now: datetime | None = None) -> int:
+    """Void every pending transfer whose timeout has passed. Safe to run twice: the void's id is
+    derived from the pending transfer's, so a second run answers `exists`."""
+    now = now or timezone.now()
+    due = Transfer.objects.filter(
+        community=community, kind=Kind.PENDING, timeout_at__lte=now, resolution__isnull=True
+    ).values_list("id", flat=True)
+    requests = [
+        TransferRequest(
+            id=uuid5(EXPIRY_NAMESPACE, str(pending_id)),
+            kind=Kind.VOID,
+            target_id=pending_id,
+            code="expired",
+        )
+        for pending_id in due
+    ]
+    expired = 0
+    for start in range(0, len(requests), 500):
+        outcomes = transfers_create(
+            community=community, requests=requests[start : start + 500], now=now
+        )
+        expired += sum(1 for o in outcomes if o.result == Result.OK)
+    return expired

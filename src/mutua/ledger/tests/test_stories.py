@@ -1,0 +1,80 @@
+"""Worked examples: the ledger told as the community lives it."""
+
+import pytest
+from django.core.management import call_command
+
+from mutua.core.ids import new_id
+from mutua.ledger.domain import Kind, Result
+from mutua.ledger.selectors import ledger_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ana_is_issued_local_dollars_and_buys_bread(books) -> None:
+    assert books.pay(books.issuance, books.ana, 10_000) == Result.OK  # 100.00 LD issued to Ana
+    assert books.pay(books.ana, books.bakery, 450) == Result.OK  # a loaf for 4.50
+    assert (books.balance(books.ana), books.balance(books.bakery)) == (9_550, 450)
+    assert books.balance(books.issuance) == -10_000  # what is outstanding
+    assert ledger_verify() == []
+
+
+def test_ana_cannot_spend_what_she_does_not_have_but_the_bakery_has_a_credit_line(books) -> None:
+    books.pay(books.issuance, books.ana, 1_000)
+    assert books.pay(books.ana, books.ben, 1_001) == Result.EXCEEDS_CREDIT_LIMIT
+    assert books.balance(books.ana) == 1_000
+    assert books.pay(books.bakery, books.ben, 5_000) == Result.OK  # uses the whole line
+    assert books.pay(books.bakery, books.ben, 1) == Result.EXCEEDS_CREDIT_LIMIT
+    assert books.balance(books.bakery) == -5_000
+
+
+def test_a_co_op_order_holds_money_then_charges_what_was_delivered(books) -> None:
+    books.pay(books.issuance, books.ana, 3_000)
+    hold = new_id()
+    assert books.pay(books.ana, books.bakery, 2_000, kind=Kind.PENDING, id=hold) == Result.OK
+    books.ana.refresh_from_db()
+    assert (books.ana.balance_posted, books.ana.available) == (3_000, 1_000)
+    assert books.pay(books.ana, books.ben, 1_500) == Result.EXCEEDS_CREDIT_LIMIT  # held money
+    assert books.act(Kind.POST, hold, 1_800) == Result.OK  # one item was missing
+    assert (books.balance(books.ana), books.balance(books.bakery)) == (1_200, 1_800)
+    books.ana.refresh_from_db()
+    assert books.ana.debits_pending == 0  # the other 2.00 are released
+    assert books.act(Kind.VOID, hold) == Result.PENDING_ALREADY_RESOLVED
+    assert ledger_verify() == []
+
+
+def test_a_hold_that_times_out_is_released_by_the_expiry_command(books) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    books.pay(books.issuance, books.ana, 1_000)
+    hold = new_id()
+    books.pay(books.ana, books.bakery, 700, kind=Kind.PENDING, id=hold, timeout_seconds=60)
+    from mutua.ledger.services import pending_expire
+
+    later = timezone.now() + timedelta(minutes=2)
+    assert pending_expire(community=books.community, now=later) == 1
+    assert pending_expire(community=books.community, now=later) == 0
+    books.ana.refresh_from_db()
+    assert (books.ana.debits_pending, books.ana.available) == (0, 1_000)
+    assert books.act(Kind.POST, hold) == Result.PENDING_ALREADY_RESOLVED
+    call_command("ledger", "verify")
+
+
+def test_a_mistaken_payment_is_corrected_by_a_reversal_not_an_edit(books) -> None:
+    books.pay(books.issuance, books.ana, 1_000)
+    oops = new_id()
+    books.pay(books.ana, books.ben, 600, id=oops)
+    assert books.act(Kind.REVERSE, oops, 200) == Result.OK
+    assert books.act(Kind.REVERSE, oops) == Result.OK  # the remaining 4.00
+    assert books.act(Kind.REVERSE, oops, 1) == Result.EXCEEDS_ORIGINAL_AMOUNT
+    assert (books.balance(books.ana), books.balance(books.ben)) == (1_000, 0)
+
+
+def test_a_retry_with_the_same_id_is_answered_not_applied_twice(books) -> None:
+    books.pay(books.issuance, books.ana, 1_000)
+    payment = new_id()
+    assert books.pay(books.ana, books.ben, 300, id=payment) == Result.OK
+    assert books.pay(books.ana, books.ben, 300, id=payment) == Result.EXISTS
+    assert books.pay(books.ana, books.ben, 301, id=payment) == Result.ID_CONFLICT
+    assert books.balance(books.ben) == 300
