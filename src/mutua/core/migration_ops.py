@@ -88,7 +88,9 @@ def sql_statements(path: Path) -> list[str]:
             chunks[-1].append(line)
     statements = []
     for chunk in chunks:
-        body = "\n".join(ln for ln in chunk if not ln.lstrip().startswith("--") or "$$" in ln).strip()
+        body = "\n".join(
+            ln for ln in chunk if not ln.lstrip().startswith("--") or "$$" in ln
+        ).strip()
         if body:
             statements.append(body)
     return statements
@@ -104,7 +106,9 @@ class RunVendorSQL(migrations.operations.base.Operation):
     reversible = True
     reduces_to_sql = True
 
-    def __init__(self, *, folder: str, files: dict[str, str], reverse: dict[str, list[str]]) -> None:
+    def __init__(
+        self, *, folder: str, files: dict[str, str], reverse: dict[str, list[str]]
+    ) -> None:
         self.folder = folder
         self.files = files
         self.reverse = reverse
@@ -129,5 +133,8 @@ class RunVendorSQL(migrations.operations.base.Operation):
         return f"Run {', '.join(self.files.values())}"
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        return (self.__class__.__qualname__, [],
-                {"folder": self.folder, "files": self.files, "reverse": self.reverse})
+        return (
+            self.__class__.__qualname__,
+            [],
+            {"folder": self.folder, "files": self.files, "reverse": self.reverse},
+        )
