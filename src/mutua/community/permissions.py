@@ -5,10 +5,13 @@ built from three rules, checked in order:
 
 1. **Same community.** An object of another community does not exist for this member: `require`
    raises `NotFound`, never `Forbidden`, so its existence does not leak.
-2. **Self.** A member may always see their own household's needs (`SELF_ACTIONS`).
+2. **Self and owners.** A member may always see their own household's needs (`SELF_ACTIONS`), and
+   act on what they own (`OWNER_ACTIONS`): their own account, or their organization's account when
+   they hold one of its `TREASURER_ROLES` (co-op staff for the co-op's wallet, and so on).
 3. **Roles.** `RULES[action]` lists the roles that may do it. If the object belongs to an
    organization, the role must be held in that organization (a steward of one garden does not
-   steward another); community-wide roles (admin) count everywhere.
+   steward another); community-wide roles (admin) count everywhere, and so do the roles of
+   `COMMUNITY_WIDE_ACTIONS` (a credit union officer acts on every account, not only the union's).
 
 An action missing from `RULES` is refused: new actions are denied until someone writes down who may
 do them. Platform operators (superusers without a community) use the Django admin, not these pages.
@@ -38,11 +41,20 @@ RULES: dict[str, frozenset[Role]] = {
     "join_request.decide": frozenset({R.ADMIN, R.COORDINATOR}),
     "organization.list": frozenset(Role),
     "audit.view": frozenset({R.ADMIN}),
+    # The ledger: owners act on their own accounts (OWNER_ACTIONS); officers on all of them.
+    "ledger.account.view": frozenset({R.CU_OFFICER}),
+    "ledger.account.debit": frozenset({R.CU_OFFICER}),
+    "ledger.account.open": frozenset({R.CU_OFFICER}),
     # Dashboards: one per role.
     **{f"dashboard.{role.value}": frozenset({role}) for role in Role},
 }
 
 SELF_ACTIONS = frozenset({"household.view_needs"})
+OWNER_ACTIONS = frozenset({"ledger.account.view", "ledger.account.debit"})
+COMMUNITY_WIDE_ACTIONS = frozenset({"ledger.account.view", "ledger.account.debit"})
+# The roles that act for their organization's money.
+TREASURER_ROLES = frozenset({R.COORDINATOR, R.COOP_STAFF, R.MERCHANT, R.CLT_STEWARD, R.CU_OFFICER,
+                             R.GARDEN_STEWARD, R.EDUCATOR})
 
 
 def member_roles(member: Any, organization_id: Any = None) -> set[Role]:
@@ -80,15 +92,32 @@ def _is_self(member: Any, action: str, obj: Any) -> bool:
     return member.household_id is not None and member.household_id == household_id
 
 
+def _is_owner(member: Any, action: str, obj: Any) -> bool:
+    if action not in OWNER_ACTIONS or obj is None:
+        return False
+    if getattr(obj, "member_id", None) == member.pk:
+        return True
+    organization_id = getattr(obj, "organization_id", None)
+    return organization_id is not None and bool(
+        TREASURER_ROLES & {role for org, role in _held(member) if org == organization_id}
+    )
+
+
+def _held(member: Any) -> list[tuple[Any, Role]]:
+    member_roles(member)
+    return member._mutua_roles
+
+
 def may(member: Any, action: str, obj: Any = None) -> bool:
     if member is None or not member.is_authenticated or not member.is_active:
         return False
     if member.community_id is None or not _same_community(member, obj):
         return False
-    if _is_self(member, action, obj):
+    if _is_self(member, action, obj) or _is_owner(member, action, obj):
         return True
     allowed = RULES.get(action, frozenset())
-    organization_id = getattr(obj, "organization_id", None)
+    scoped = action not in COMMUNITY_WIDE_ACTIONS
+    organization_id = getattr(obj, "organization_id", None) if scoped else None
     return bool(allowed & member_roles(member, organization_id))
 
 

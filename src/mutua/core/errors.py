@@ -4,7 +4,8 @@
     ├── NotFound               404  the object does not exist *or* belongs to another community
     ├── Forbidden              403  the object is visible, but this user may not do this to it
     ├── Conflict               409  it clashes with what is there (a taken handle, a used link)
-    └── Gone                   410  it existed but is no longer usable (an expired invitation)
+    ├── Gone                   410  it existed but is no longer usable (an expired invitation)
+    └── Refused                422  well-formed, but the rules say no (a payment past the limit)
 
 Every error carries a stable machine-readable `code` and a human message; validators that check many
 fields raise one error with a `fields` mapping, so a form shows every problem at once.
@@ -55,3 +56,8 @@ class Conflict(MutuaError):
 class Gone(MutuaError):
     status = 410
     code = "gone"
+
+
+class Refused(MutuaError):
+    status = 422
+    code = "refused"

@@ -78,3 +78,9 @@ def test_a_retry_with_the_same_id_is_answered_not_applied_twice(books) -> None:
     assert books.pay(books.ana, books.ben, 300, id=payment) == Result.EXISTS
     assert books.pay(books.ana, books.ben, 301, id=payment) == Result.ID_CONFLICT
     assert books.balance(books.ben) == 300
+
+
+def test_every_result_has_words_for_the_member() -> None:
+    from mutua.ledger.messages import MESSAGES
+
+    assert set(MESSAGES) == set(Result)
