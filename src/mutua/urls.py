@@ -27,6 +27,7 @@ urlpatterns = [
     path("join/<str:secret>/", community_views.invitation_accept, name="invitation-accept"),
     path("c/<slug:slug>/join/", community_views.join_request_create, name="join-request-create"),
     path("community/", include("mutua.community.urls")),
+    path("ledger/", include("mutua.ledger.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -42,6 +42,7 @@ RULES: dict[str, frozenset[Role]] = {
     "organization.list": frozenset(Role),
     "audit.view": frozenset({R.ADMIN}),
     # The ledger: owners act on their own accounts (OWNER_ACTIONS); officers on all of them.
+    "ledger.account.list": frozenset(Role),
     "ledger.account.view": frozenset({R.CU_OFFICER}),
     "ledger.account.debit": frozenset({R.CU_OFFICER}),
     "ledger.account.open": frozenset({R.CU_OFFICER}),

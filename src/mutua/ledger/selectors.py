@@ -13,6 +13,7 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from mutua.community.permissions import may
 from mutua.core.hashchain import link_hash
 from mutua.ledger.domain import chain_prev
 from mutua.ledger.models import Account, Ledger, Transfer
@@ -213,3 +214,13 @@ def chain_heads(*, ledger: Ledger) -> dict[str, str]:
     return dict(
         Account.objects.filter(ledger=ledger).order_by("code").values_list("code", "head_hash")
     )
+
+
+def account_list_for(*, viewer: Any) -> list[Account]:
+    """The accounts a member may see: their own and their organizations' (officers: all)."""
+    rows = Account.objects.filter(community_id=viewer.tenant_id).select_related("ledger")
+    return [
+        a
+        for a in rows.order_by("ledger__code", "kind", "code")
+        if may(viewer, "ledger.account.view", a)
+    ]

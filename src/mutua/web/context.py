@@ -12,6 +12,7 @@ from mutua.community.permissions import dashboards_for, may
 _LINKS = [
     (_("Members"), "member-list", "member.list"),
     (_("Organizations"), "organization-list", "organization.list"),
+    (_("Accounts"), "ledger-account-list", "ledger.account.list"),
     (_("Households"), "household-list", "household.list"),
     (_("Join requests"), "join-request-list", "join_request.decide"),
     (_("Invitations"), "invitation-list", "invitation.create"),

@@ -2,42 +2,12 @@
 
 import pytest
 
-from mutua.community.roles import OrganizationKind, Role
-from mutua.community.services import api_token_create
-from mutua.community.tests.factories import CommunityFactory, OrganizationFactory, member_with
+from mutua.community.tests.factories import CommunityFactory
 from mutua.core.ids import new_id
 from mutua.core.tenancy import community_scope
-from mutua.ledger.models import Account
 from mutua.ledger.tests.conftest import open_books
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
-    """Books whose wallets belong to people: Ana, Ben, and the bakery's merchant."""
-    community = CommunityFactory(slug="riverbend")
-    bakery = OrganizationFactory(community=community, kind=OrganizationKind.BUSINESS, slug="bakery")
-    cu = OrganizationFactory(community=community, kind=OrganizationKind.CREDIT_UNION, slug="cu")
-    with community_scope(community.id):
-        books = open_books(community)
-        people = {
-            "ana": member_with(Role.MEMBER, community=community, handle="ana"),
-            "ben": member_with(Role.MEMBER, community=community, handle="ben"),
-            "baker": member_with(
-                Role.MERCHANT, community=community, organization=bakery, handle="baker"
-            ),
-            "officer": member_with(
-                Role.CU_OFFICER, community=community, organization=cu, handle="officer"
-            ),
-        }
-        Account.objects.filter(pk=books.ana.pk).update(member=people["ana"])
-        Account.objects.filter(pk=books.ben.pk).update(member=people["ben"])
-        Account.objects.filter(pk=books.bakery.pk).update(organization=bakery)
-        books.pay(books.issuance, books.ana, 10_000)
-        tokens = {h: api_token_create(member=m, name="t")[1] for h, m in people.items()}
-    books.tokens = tokens  # type: ignore[attr-defined]
-    return books
 
 
 def call(client, world, who, method, url, body=None):  # type: ignore[no-untyped-def]
