@@ -218,3 +218,31 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.debit_account_id}->{self.credit_account_id}"
+
+
+class ChainDigest(models.Model):
+    """A published fingerprint of every account's hash chain as of `taken_at` (append-only).
+
+    `digest` is the SHA-256 of the lines `<account id>:<head hash>` (accounts in id order) as they
+    stood at `taken_at`. Published daily (the transparency page shows them), it lets anyone detect
+    a later rewrite of history: `mutua ledger verify` recomputes every digest from the transfers.
+    """
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="digests")
+    taken_at = models.DateTimeField()
+    transfer_count = models.BigIntegerField()
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects: "models.Manager[ChainDigest]" = CommunityScopedManager()
+
+    class Meta:
+        ordering = ["-taken_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ledger", "taken_at"], name="digest_once_per_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ledger_id}@{self.taken_at:%Y-%m-%d}: {self.digest[:12]}"

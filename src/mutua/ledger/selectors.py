@@ -15,9 +15,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from mutua.community.permissions import may
 from mutua.core.hashchain import link_hash
+from mutua.ledger.chain import digest_compute, transfer_content
 from mutua.ledger.domain import chain_prev
-from mutua.ledger.models import Account, Ledger, Transfer
-from mutua.ledger.services import transfer_content
+from mutua.ledger.models import Account, ChainDigest, Ledger, Transfer
 
 GENESIS = "0" * 64
 
@@ -105,6 +105,7 @@ def ledger_verify(*, ledger: Ledger | None = None) -> list[Problem]:
     problems += _verify_balanced(accounts)
     problems += _verify_resolutions(transfers)
     problems += _verify_chains(accounts, transfers)
+    problems += _verify_digests(ledger)
     return problems
 
 
@@ -205,6 +206,23 @@ def _verify_chains(accounts: QuerySet[Account], transfers: QuerySet[Transfer]) -
             head, expected = t.hash, seq + 1
         if (a.transfer_count, a.head_hash) != (expected - 1, head):
             problems.append(Problem(f"account {a.code}", "head does not match its last transfer"))
+    return problems
+
+
+def _verify_digests(ledger: Ledger | None) -> list[Problem]:
+    digests = ChainDigest.objects.select_related("ledger")
+    if ledger is not None:
+        digests = digests.filter(ledger=ledger)
+    problems = []
+    for published in digests:
+        digest, count = digest_compute(ledger=published.ledger, at=published.taken_at)
+        if (digest, count) != (published.digest, published.transfer_count):
+            problems.append(
+                Problem(
+                    f"digest of {published.taken_at:%Y-%m-%d %H:%M}",
+                    "history differs from what was published then",
+                )
+            )
     return problems
 
 

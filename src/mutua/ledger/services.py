@@ -15,7 +15,6 @@ Order of work inside one database transaction:
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID, uuid5
 
 from django.db import IntegrityError, transaction
@@ -27,8 +26,9 @@ from mutua.community.models import Community, Member, Organization
 from mutua.core.errors import MutuaError
 from mutua.core.hashchain import link_hash
 from mutua.core.services import audit_record
+from mutua.ledger.chain import digest_compute, transfer_content
 from mutua.ledger.domain import Kind, Result, TransferOutcome, TransferRequest, chain_prev
-from mutua.ledger.models import MAX_AMOUNT, Account, AccountKind, Ledger, Transfer
+from mutua.ledger.models import MAX_AMOUNT, Account, AccountKind, ChainDigest, Ledger, Transfer
 
 EXPIRY_NAMESPACE = UUID("5b0b7a52-3c1e-4c55-9d5e-6a1f2c0e9e11")
 MAX_TIMEOUT = 60 * 60 * 24 * 366
@@ -412,24 +412,34 @@ def _move(
         side.head = head
 
 
-def transfer_content(transfer: Transfer) -> dict[str, Any]:
-    """What a transfer's hash covers (all of it but the hash)."""
-    return {
-        "id": str(transfer.id),
-        "ledger": str(transfer.ledger_id),
-        "debit": str(transfer.debit_account_id),
-        "credit": str(transfer.credit_account_id),
-        "amount": transfer.amount,
-        "kind": transfer.kind,
-        "code": transfer.code,
-        "memo": transfer.memo,
-        "pending": str(transfer.pending_id) if transfer.pending_id else None,
-        "reverses": str(transfer.reverses_id) if transfer.reverses_id else None,
-        "timeout_at": transfer.timeout_at.isoformat() if transfer.timeout_at else None,
-        "created_at": transfer.created_at.isoformat(),
-        "debit_seq": transfer.debit_seq,
-        "credit_seq": transfer.credit_seq,
-    }
+# --- published digests --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def chain_digest_publish(*, ledger: Ledger, at: datetime) -> ChainDigest:
+    """Record the digest of every chain head as of `at` (once per ledger and moment).
+
+    Take it for a moment safely in the past (the daily command uses the last midnight), so that no
+    transfer stamped before `at` is still on its way to commit.
+    """
+    existing = ChainDigest.objects.filter(ledger=ledger, taken_at=at).first()
+    if existing is not None:
+        return existing
+    digest, count = digest_compute(ledger=ledger, at=at)
+    published = ChainDigest.objects.create(
+        community_id=ledger.community_id,
+        ledger=ledger,
+        taken_at=at,
+        transfer_count=count,
+        digest=digest,
+    )
+    audit_record(
+        action="ledger.digest.published",
+        community_id=ledger.community_id,
+        obj=published,
+        data={"digest": digest, "transfers": count},
+    )
+    return published
 
 
 # --- expiry ------------------------------------------------------------------------------------

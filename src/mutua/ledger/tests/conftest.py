@@ -2,6 +2,7 @@
 account, two member wallets and a merchant with a credit line."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 import pytest
@@ -34,6 +35,7 @@ class Books:
         *,
         kind: Kind = Kind.POSTED,
         id: UUID | None = None,
+        now: datetime | None = None,
         **fields: object,
     ) -> Result:
         request = TransferRequest(
@@ -45,7 +47,7 @@ class Books:
             code="test",
             **fields,
         )  # type: ignore[arg-type]
-        return services.transfer_create(community=self.community, request=request).result
+        return services.transfer_create(community=self.community, request=request, now=now).result
 
     def act(self, kind: Kind, target: UUID, amount: int = 0, *, id: UUID | None = None) -> Result:
         request = TransferRequest(id=id or new_id(), kind=kind, target_id=target, amount=amount)

@@ -4,9 +4,9 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from mutua.core.ids import new_id
+from mutua.ledger.chain import transfer_content
 from mutua.ledger.domain import Kind
 from mutua.ledger.models import Transfer
-from mutua.ledger.services import transfer_content
 
 pytestmark = pytest.mark.django_db
 

@@ -84,3 +84,32 @@ def test_every_result_has_words_for_the_member() -> None:
     from mutua.ledger.messages import MESSAGES
 
     assert set(MESSAGES) == set(Result)
+
+
+def test_a_published_digest_exposes_a_later_rewrite_of_history(books) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutua.ledger.models import ChainDigest
+    from mutua.ledger.services import chain_digest_publish
+
+    books.pay(books.issuance, books.ana, 1_000)
+    books.pay(books.ana, books.ben, 300)
+    moment = timezone.now() + timedelta(seconds=1)
+    published = chain_digest_publish(ledger=books.ld, at=moment)
+    assert published.transfer_count == 2
+    assert chain_digest_publish(ledger=books.ld, at=moment) == published  # once per moment
+    assert ledger_verify() == []
+    books.pay(books.ben, books.ana, 100, now=moment + timedelta(minutes=1))
+    assert ledger_verify() == []  # history after the digest does not change it
+    # What was published no longer matching the history (the history having been rewritten, or
+    # the published record forged) is reported.
+    ChainDigest.objects.create(
+        community=books.community,
+        ledger=books.ld,
+        taken_at=moment + timedelta(seconds=1),
+        transfer_count=2,
+        digest="0" * 64,
+    )
+    assert [p.problem for p in ledger_verify()] == ["history differs from what was published then"]

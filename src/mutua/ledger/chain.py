@@ -1,0 +1,49 @@
+"""The ledger's hash chains: what a transfer's hash covers, and the digest of all chain heads.
+
+Each transfer extends two chains, its debit account's and its credit account's: its hash covers
+both predecessors and its own content (`transfer_content`). The digest of every account's head as
+of a moment (`digest_compute`) is what gets published, so a later rewrite shows.
+"""
+
+import hashlib
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from mutua.ledger.models import Ledger, Transfer
+
+
+def transfer_content(transfer: Transfer) -> dict[str, Any]:
+    """What a transfer's hash covers (all of it but the hash)."""
+    return {
+        "id": str(transfer.id),
+        "ledger": str(transfer.ledger_id),
+        "debit": str(transfer.debit_account_id),
+        "credit": str(transfer.credit_account_id),
+        "amount": transfer.amount,
+        "kind": transfer.kind,
+        "code": transfer.code,
+        "memo": transfer.memo,
+        "pending": str(transfer.pending_id) if transfer.pending_id else None,
+        "reverses": str(transfer.reverses_id) if transfer.reverses_id else None,
+        "timeout_at": transfer.timeout_at.isoformat() if transfer.timeout_at else None,
+        "created_at": transfer.created_at.isoformat(),
+        "debit_seq": transfer.debit_seq,
+        "credit_seq": transfer.credit_seq,
+    }
+
+
+def digest_compute(*, ledger: Ledger, at: datetime) -> tuple[str, int]:
+    """The chain-heads digest of `ledger` as of `at`, and how many transfers it covers."""
+    heads: dict[UUID, tuple[int, str]] = {}
+    count = 0
+    rows = Transfer.objects.filter(ledger=ledger, created_at__lte=at).values_list(
+        "debit_account_id", "debit_seq", "credit_account_id", "credit_seq", "hash"
+    )
+    for debit, debit_seq, credit, credit_seq, digest in rows.iterator(chunk_size=5000):
+        count += 1
+        for account, seq in ((debit, debit_seq), (credit, credit_seq)):
+            if account not in heads or heads[account][0] < seq:
+                heads[account] = (seq, digest)
+    text = "".join(f"{account}:{heads[account][1]}\n" for account in sorted(heads, key=str))
+    return hashlib.sha256(text.encode()).hexdigest(), count
