@@ -113,3 +113,16 @@ def test_a_published_digest_exposes_a_later_rewrite_of_history(books) -> None:
         digest="0" * 64,
     )
     assert [p.problem for p in ledger_verify()] == ["history differs from what was published then"]
+
+
+def test_the_daily_digest_command_publishes_once_a_day(books) -> None:
+    from io import StringIO
+
+    from mutua.ledger.models import ChainDigest
+
+    books.pay(books.issuance, books.ana, 1_000)
+    out = StringIO()
+    call_command("ledger", "digest", stdout=out)
+    call_command("ledger", "digest", stdout=out)
+    assert ChainDigest.objects.count() == 1
+    assert "riverbend LD" in out.getvalue()
