@@ -6,11 +6,16 @@ of a moment (`digest_compute`) is what gets published, so a later rewrite shows.
 """
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from mutua.ledger.models import Ledger, Transfer
+
+
+def _utc(moment: datetime) -> str:
+    """Times are hashed in UTC: the database gives them back in UTC whatever zone wrote them."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def transfer_content(transfer: Transfer) -> dict[str, Any]:
@@ -26,8 +31,8 @@ def transfer_content(transfer: Transfer) -> dict[str, Any]:
         "memo": transfer.memo,
         "pending": str(transfer.pending_id) if transfer.pending_id else None,
         "reverses": str(transfer.reverses_id) if transfer.reverses_id else None,
-        "timeout_at": transfer.timeout_at.isoformat() if transfer.timeout_at else None,
-        "created_at": transfer.created_at.isoformat(),
+        "timeout_at": _utc(transfer.timeout_at) if transfer.timeout_at else None,
+        "created_at": _utc(transfer.created_at),
         "debit_seq": transfer.debit_seq,
         "credit_seq": transfer.credit_seq,
     }

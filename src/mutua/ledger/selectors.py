@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 
 from mutua.community.permissions import may
 from mutua.core.hashchain import link_hash
@@ -42,9 +42,15 @@ def account_history(
     *, account: Account, since: datetime | None = None, until: datetime | None = None
 ) -> Iterator[HistoryLine]:
     """The account's transfers in order with the running posted balance."""
-    transfers = Transfer.objects.filter(
-        Q(debit_account=account) | Q(credit_account=account)
-    ).order_by("created_at", "id")
+    # The account's own chain order: transfers of one batch share a timestamp, and their ids
+    # need not sort in the order they were applied.
+    transfers = (
+        Transfer.objects.filter(Q(debit_account=account) | Q(credit_account=account))
+        .annotate(
+            seq=Case(When(debit_account=account, then=F("debit_seq")), default=F("credit_seq"))
+        )
+        .order_by("seq")
+    )
     balance = 0
     if since is not None:
         balance = _posted_balance(account, before=since)

@@ -14,7 +14,7 @@ Order of work inside one database transaction:
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid5
 
 from django.db import IntegrityError, transaction
@@ -161,7 +161,7 @@ def transfers_create(
     """Apply a batch; one outcome per request, in order. See the module docstring."""
     batch = _Batch(
         community=community,
-        now=now or timezone.now(),
+        now=(now or timezone.now()).astimezone(UTC),
         actor_id=actor.pk if actor is not None else None,
     )
     _load_targets(batch, requests)

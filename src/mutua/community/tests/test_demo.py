@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 
 from mutua.community import demo
+from mutua.community.demo import demo_steps, domain_demos
 from mutua.community.models import (
     Community,
     Household,
@@ -176,8 +177,9 @@ def test_demo_command_prints_numbered_steps_and_the_logins(db: None) -> None:
     out = StringIO()
     call_command("demo", "--force", stdout=out)
     text = out.getvalue()
-    assert "[3/7] households" in text
-    assert "[7/7] logins" in text
+    total = demo_steps(domain_demos())
+    assert f"[3/{total}] households" in text
+    assert f"[7/{total}] logins" in text
     for spec in demo.LOGINS:
         assert f"  {spec.handle} " in text
     assert demo.DEMO_PASSWORD in text
@@ -188,7 +190,8 @@ def test_demo_command_twice_succeeds_and_says_nothing_is_new(db: None) -> None:
     call_command("demo", "--force", stdout=StringIO())
     out = StringIO()
     call_command("demo", "--force", stdout=out)
-    assert "[3/7] households .............. 40 (0 new)" in out.getvalue()
+    total = demo_steps(domain_demos())
+    assert f"[3/{total}] households .............. 40 (0 new)" in out.getvalue()
 
 
 def test_demo_command_refuses_outside_development(db: None, settings: object) -> None:

@@ -126,3 +126,48 @@ def test_the_daily_digest_command_publishes_once_a_day(books) -> None:
     call_command("ledger", "digest", stdout=out)
     assert ChainDigest.objects.count() == 1
     assert "riverbend LD" in out.getvalue()
+
+
+def test_a_transfer_stamped_in_another_time_zone_still_verifies(books) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    evening_in_new_york = datetime(2026, 11, 2, 18, 30, tzinfo=ZoneInfo("America/New_York"))
+    books.pay(books.issuance, books.ana, 500, now=evening_in_new_york)
+    assert ledger_verify() == []
+
+
+def test_history_follows_the_order_transfers_were_applied_in_a_batch(books) -> None:
+    import uuid
+
+    from mutua.ledger.domain import TransferRequest
+    from mutua.ledger.selectors import account_history
+    from mutua.ledger.services import transfers_create
+
+    ids = sorted((uuid.uuid4() for _ in range(3)), reverse=True)  # ids that sort backwards
+    requests = [
+        TransferRequest(
+            id=ids[0],
+            debit_account_id=books.issuance.id,
+            credit_account_id=books.ana.id,
+            amount=600,
+            code="in",
+        ),
+        TransferRequest(
+            id=ids[1],
+            debit_account_id=books.ana.id,
+            credit_account_id=books.ben.id,
+            amount=400,
+            code="out",
+        ),
+        TransferRequest(
+            id=ids[2],
+            debit_account_id=books.ana.id,
+            credit_account_id=books.ben.id,
+            amount=200,
+            code="out",
+        ),
+    ]
+    transfers_create(community=books.community, requests=requests)
+    balances = [line.balance for line in account_history(account=books.ana)]
+    assert balances == [600, 200, 0]
