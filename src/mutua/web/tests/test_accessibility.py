@@ -28,6 +28,7 @@ AXE_OPTIONS = {
 FAIL_WHEN_INCOMPLETE = {"aria-valid-attr-value"}
 VIEWPORTS = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
 HOUSEHOLD = "{household}"  # stands for the first household in the coordinator's list
+ACCOUNT = "{account}"  # stands for the first account in the visitor's list of accounts
 
 # (visitor, path, rule id) -> why it is excused. Only for violations that sit in a template this
 # module's authors may not change; each names the template so its owner can fix it and remove it.
@@ -56,6 +57,10 @@ PAGES = [
     pytest.param("coordinator", "/community/join-requests/", 200, id="join-requests"),
     pytest.param("admin", "/community/audit/", 200, id="audit-log"),
     pytest.param("member", "/community/profile/", 200, id="profile"),
+    pytest.param("member", "/ledger/accounts/", 200, id="accounts"),
+    pytest.param("member", f"/ledger/accounts/{ACCOUNT}/", 200, id="account"),
+    pytest.param("officer", "/ledger/accounts/", 200, id="accounts-officer"),
+    pytest.param("member@phone", f"/ledger/accounts/{ACCOUNT}/", 200, id="account-phone"),
     pytest.param("member@phone", "/dashboard/member/", 200, id="member-dashboard-phone"),
     pytest.param(
         "coordinator@phone", f"/community/households/{HOUSEHOLD}/", 200, id="household-phone"
@@ -141,6 +146,12 @@ def first_household_id(page) -> str:
     return str(href).rstrip("/").rsplit("/", 1)[-1]
 
 
+def first_account_id(page) -> str:
+    page.goto("/ledger/accounts/")
+    href = page.locator("table a[href^='/ledger/accounts/']").first.get_attribute("href")
+    return str(href).rstrip("/").rsplit("/", 1)[-1]
+
+
 def choose_language(page, code: str) -> None:
     page.locator("#language-select").select_option(code)
     page.locator(".language button[type=submit]").click()
@@ -150,6 +161,7 @@ def choose_language(page, code: str) -> None:
 @pytest.mark.parametrize(("visitor", "path", "status"), PAGES)
 def test_the_page_meets_wcag_aa(visitor_page, visitor, path, status) -> None:
     url = path.replace(HOUSEHOLD, first_household_id(visitor_page)) if HOUSEHOLD in path else path
+    url = url.replace(ACCOUNT, first_account_id(visitor_page)) if ACCOUNT in url else url
     response = visitor_page.goto(url)
     assert response.status == status, f"{url} as {visitor} answered {response.status}"
     assert_meets_wcag(visitor_page, visitor, path, f"{url} as {visitor}")

@@ -78,3 +78,17 @@ def test_the_coordinator_sees_a_households_needs_on_a_phone(browser, served_demo
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(page, "household-phone")
     context.close()
+
+
+def test_a_member_reads_her_wallet_and_statement(page) -> None:
+    sign_in(page, "member")
+    page.wait_for_url("**/dashboard/member/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Accounts").click()
+    page.locator("table").get_by_role("link").first.click()
+    page.wait_for_url("**/ledger/accounts/*/")
+    assert page.get_by_role("heading", name="Statement").is_visible()
+    assert page.locator("tbody tr").count() >= 1
+    screenshot(page, "account")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    assert download.value.suggested_filename.startswith("statement-")
