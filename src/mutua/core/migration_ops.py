@@ -107,11 +107,17 @@ class RunVendorSQL(migrations.operations.base.Operation):
     reduces_to_sql = True
 
     def __init__(
-        self, *, folder: str, files: dict[str, str], reverse: dict[str, list[str]]
+        self,
+        *,
+        folder: str,
+        files: dict[str, str],
+        reverse: dict[str, list[str]] | None = None,
+        reverse_files: dict[str, str] | None = None,
     ) -> None:
         self.folder = folder
         self.files = files
-        self.reverse = reverse
+        self.reverse = reverse or {}
+        self.reverse_files = reverse_files or {}
 
     def state_forwards(self, app_label: str, state: Any) -> None:
         pass
@@ -126,7 +132,11 @@ class RunVendorSQL(migrations.operations.base.Operation):
     def database_backwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
-        for statement in self.reverse[schema_editor.connection.vendor]:
+        vendor = schema_editor.connection.vendor
+        statements = list(self.reverse.get(vendor, []))
+        if vendor in self.reverse_files:
+            statements += sql_statements(Path(self.folder) / self.reverse_files[vendor])
+        for statement in statements:
             schema_editor.execute(statement, params=None)
 
     def describe(self) -> str:
@@ -136,5 +146,10 @@ class RunVendorSQL(migrations.operations.base.Operation):
         return (
             self.__class__.__qualname__,
             [],
-            {"folder": self.folder, "files": self.files, "reverse": self.reverse},
+            {
+                "folder": self.folder,
+                "files": self.files,
+                "reverse": self.reverse,
+                "reverse_files": self.reverse_files,
+            },
         )

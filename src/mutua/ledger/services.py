@@ -166,6 +166,8 @@ def transfers_create(
     )
     _load_targets(batch, requests)
     _lock_accounts(batch, requests)
+    if now is None:  # stamped once the locks are held, so times follow each account's chain
+        batch.now = timezone.now().astimezone(UTC)
     existing = _existing(requests)
     built: list[tuple[TransferRequest, Result, Transfer | None]] = []
     for request in requests:

@@ -171,3 +171,39 @@ def test_history_follows_the_order_transfers_were_applied_in_a_batch(books) -> N
     transfers_create(community=books.community, requests=requests)
     balances = [line.balance for line in account_history(account=books.ana)]
     assert balances == [600, 200, 0]
+
+
+def test_a_batch_may_touch_the_same_account_many_times(books) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutua.ledger.domain import TransferRequest
+    from mutua.ledger.services import pending_expire, transfers_create
+
+    def pay(debit, credit, amount, **extra):  # type: ignore[no-untyped-def]
+        return TransferRequest(
+            id=new_id(),
+            debit_account_id=debit.id,
+            credit_account_id=credit.id,
+            amount=amount,
+            code="batch",
+            **extra,
+        )
+
+    outcomes = transfers_create(
+        community=books.community,
+        linked=True,
+        requests=[
+            pay(books.issuance, books.ana, 1_000),
+            pay(books.issuance, books.ben, 1_000),
+            pay(books.ana, books.ben, 300),
+            pay(books.ben, books.ana, 50),
+            pay(books.ana, books.bakery, 100, kind=Kind.PENDING, timeout_seconds=60),
+            pay(books.ana, books.bakery, 200, kind=Kind.PENDING, timeout_seconds=60),
+        ],
+    )
+    assert {o.result for o in outcomes} == {Result.OK}
+    assert (books.balance(books.ana), books.balance(books.ben)) == (750, 1_250)
+    assert pending_expire(community=books.community, now=timezone.now() + timedelta(hours=1)) == 2
+    assert ledger_verify() == []
