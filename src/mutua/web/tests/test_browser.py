@@ -65,6 +65,11 @@ def test_switching_to_spanish(page) -> None:
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_role("heading", name="Tu hogar").is_visible()
     screenshot(page, "dashboard-member-es")
+    # Back to English: the switch is remembered for the member, and other journeys read English.
+    page.get_by_label("Idioma").select_option("en")
+    page.get_by_role("button", name="Cambiar").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
 
 
 def test_the_coordinator_sees_a_households_needs_on_a_phone(browser, served_demo) -> None:
@@ -83,12 +88,12 @@ def test_the_coordinator_sees_a_households_needs_on_a_phone(browser, served_demo
 def test_a_member_reads_her_wallet_and_statement(page) -> None:
     sign_in(page, "member")
     page.wait_for_url("**/dashboard/member/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Accounts").click()
+    page.locator("nav a[href='/ledger/accounts/']").click()
     page.locator("table").get_by_role("link").first.click()
     page.wait_for_url("**/ledger/accounts/*/")
     assert page.get_by_role("heading", name="Statement").is_visible()
     assert page.locator("tbody tr").count() >= 1
     screenshot(page, "account")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download CSV").click()
+        page.locator("button[name=format][value=csv]").click()
     assert download.value.suggested_filename.startswith("statement-")
