@@ -175,22 +175,37 @@ def transfers_create(
         built.append((request, result, transfer))
     failed = any(result not in (Result.OK, Result.EXISTS) for _r, result, _t in built)
     if linked and failed:
+        # Nothing of the batch is written: only transfers stored before it still `exist`.
         return [
-            TransferOutcome(r.id, res if res != Result.OK else Result.LINKED_EVENT_FAILED)
+            TransferOutcome(r.id, res, _created(community, existing, r.id))
+            if res not in (Result.OK, Result.EXISTS) or r.id in existing
+            else TransferOutcome(r.id, Result.LINKED_EVENT_FAILED)
             for r, res, _t in built
         ]
     fresh = [t for _r, res, t in built if res == Result.OK and t is not None]
     if not _insert(fresh, linked=linked):
-        return _retry_as_existing(requests)
+        return _retry_as_existing(requests, community)
+    written = {t.id: t for t in fresh}
     return [
-        TransferOutcome(r.id, res, t.created_at if t is not None else _created(existing, r.id))
+        TransferOutcome(
+            r.id,
+            res,
+            t.created_at if t is not None else _created(community, existing, r.id, written),
+        )
         for r, res, t in built
     ]
 
 
-def _created(existing: dict[UUID, Transfer], transfer_id: UUID) -> datetime | None:
-    found = existing.get(transfer_id)
-    return found.created_at if found is not None else None
+def _created(
+    community: Community,
+    existing: dict[UUID, Transfer],
+    transfer_id: UUID,
+    written: dict[UUID, Transfer] | None = None,
+) -> datetime | None:
+    found = existing.get(transfer_id) or (written or {}).get(transfer_id)
+    if found is None or found.community_id != community.id:
+        return None
+    return found.created_at
 
 
 def _insert(transfers: list[Transfer], *, linked: bool) -> bool:
@@ -209,28 +224,36 @@ def _insert(transfers: list[Transfer], *, linked: bool) -> bool:
     return True
 
 
-def _retry_as_existing(requests: Sequence[TransferRequest]) -> list[TransferOutcome]:
+def _retry_as_existing(
+    requests: Sequence[TransferRequest], community: Community
+) -> list[TransferOutcome]:
     existing = _existing(requests)
     return [
         TransferOutcome(
             r.id,
-            _idempotent_result(existing[r.id], r)
+            _idempotent_result(existing[r.id], r, community)
             if r.id in existing
             else Result.LINKED_EVENT_FAILED,
-            _created(existing, r.id),
+            _created(community, existing, r.id),
         )
         for r in requests
     ]
 
 
 def _existing(requests: Sequence[TransferRequest]) -> dict[UUID, Transfer]:
+    """Transfers stored under the requests' ids in any community (ids are unique everywhere);
+    one of another community is answered `id_conflict` and nothing more is said of it."""
     ids = [r.id for r in requests]
     found = Transfer.objects.with_scopes_disabled().filter(id__in=ids)  # type: ignore[attr-defined]
     return {t.id: t for t in found}
 
 
-def _idempotent_result(transfer: Transfer, request: TransferRequest) -> Result:
-    return Result.EXISTS if transfer.body_hash == request.body_hash() else Result.ID_CONFLICT
+def _idempotent_result(
+    transfer: Transfer, request: TransferRequest, community: Community
+) -> Result:
+    ours = transfer.community_id == community.id
+    same_body = transfer.body_hash == request.body_hash()
+    return Result.EXISTS if ours and same_body else Result.ID_CONFLICT
 
 
 def _load_targets(batch: _Batch, requests: Sequence[TransferRequest]) -> None:
@@ -282,16 +305,18 @@ def _evaluate(
     if request.id in batch.seen:
         return (Result.EXISTS if batch.seen[request.id] == body_hash else Result.ID_CONFLICT), None
     if request.id in existing:
-        return _idempotent_result(existing[request.id], request), None
-    batch.seen[request.id] = body_hash
+        return _idempotent_result(existing[request.id], request, batch.community), None
     if request.kind in (Kind.POSTED, Kind.PENDING):
         checked = _check_new(batch, request)
+    elif request.timeout_seconds is not None:
+        checked = Result.TIMEOUT_INVALID  # only a hold has a time limit
     elif request.kind in (Kind.POST, Kind.VOID):
         checked = _check_resolution(batch, request)
     else:
         checked = _check_reversal(batch, request)
     if isinstance(checked, Result):
         return checked, None
+    batch.seen[request.id] = body_hash  # only an accepted request takes its id in this batch
     return Result.OK, _build(batch, request, *checked)
 
 
