@@ -1,0 +1,2 @@
+-- Nothing to change on SQLite: it has one writer at a time, so the AFTER trigger's check always
+-- reads the account as the previous writer left it.
