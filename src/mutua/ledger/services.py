@@ -231,7 +231,7 @@ def _retry_as_existing(
     return [
         TransferOutcome(
             r.id,
-            _idempotent_result(existing[r.id], r, community)
+            _idempotent_result(existing[r.id], r.body_hash(), community)
             if r.id in existing
             else Result.LINKED_EVENT_FAILED,
             _created(community, existing, r.id),
@@ -248,12 +248,9 @@ def _existing(requests: Sequence[TransferRequest]) -> dict[UUID, Transfer]:
     return {t.id: t for t in found}
 
 
-def _idempotent_result(
-    transfer: Transfer, request: TransferRequest, community: Community
-) -> Result:
+def _idempotent_result(transfer: Transfer, body_hash: str, community: Community) -> Result:
     ours = transfer.community_id == community.id
-    same_body = transfer.body_hash == request.body_hash()
-    return Result.EXISTS if ours and same_body else Result.ID_CONFLICT
+    return Result.EXISTS if ours and transfer.body_hash == body_hash else Result.ID_CONFLICT
 
 
 def _load_targets(batch: _Batch, requests: Sequence[TransferRequest]) -> None:
@@ -305,7 +302,7 @@ def _evaluate(
     if request.id in batch.seen:
         return (Result.EXISTS if batch.seen[request.id] == body_hash else Result.ID_CONFLICT), None
     if request.id in existing:
-        return _idempotent_result(existing[request.id], request, batch.community), None
+        return _idempotent_result(existing[request.id], body_hash, batch.community), None
     if request.kind in (Kind.POSTED, Kind.PENDING):
         checked = _check_new(batch, request)
     elif request.timeout_seconds is not None:
@@ -404,7 +401,7 @@ def _build(
             if request.timeout_seconds
             else None
         ),
-        body_hash=request.body_hash(),
+        body_hash=batch.seen[request.id],  # hashed once, by _evaluate
         created_at=batch.now,
         created_by_id=batch.actor_id,
         debit_seq=debit.count + 1,
