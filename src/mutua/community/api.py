@@ -13,6 +13,7 @@ from pydantic import Field
 from mutua.api import error_responses
 from mutua.community import selectors, services
 from mutua.community.models import Member, Organization
+from mutua.community.permissions import signed_in
 from mutua.community.roles import Allergen, Diet, Role
 from mutua.core.errors import NotFound
 
@@ -141,12 +142,6 @@ def _roles(member: Member) -> list[dict[str, Any]]:
     ]
 
 
-def _viewer(request: HttpRequest) -> Member:
-    user = request.user
-    assert isinstance(user, Member)
-    return user
-
-
 def _organization(viewer: Member, slug: str | None) -> Organization | None:
     if not slug:
         return None
@@ -158,8 +153,7 @@ def _organization(viewer: Member, slug: str | None) -> Organization | None:
 
 @router.get("/me", response={200: MeOut, **error_responses(401)}, summary="Who am I")
 def me(request: HttpRequest) -> dict[str, Any]:
-    member = request.user
-    assert isinstance(member, Member)
+    member = signed_in(request)
     if member.community is None:
         raise NotFound(_("Platform operator accounts belong to no community."))
     return {
@@ -174,20 +168,20 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/organizations", response={200: list[OrganizationOut], **error_responses(401, 403)})
 def organizations(request: HttpRequest) -> Any:
-    return selectors.organization_list(viewer=_viewer(request))
+    return selectors.organization_list(viewer=signed_in(request))
 
 
 @router.get("/members", response={200: list[MemberOut], **error_responses(401, 403)})
 def members(request: HttpRequest) -> Any:
     return [
         {"handle": m.handle, "display_name": m.display_name, "roles": _roles(m)}
-        for m in selectors.member_list(viewer=_viewer(request))
+        for m in selectors.member_list(viewer=signed_in(request))
     ]
 
 
 @router.get("/households", response={200: list[HouseholdOut], **error_responses(401, 403)})
 def households(request: HttpRequest) -> Any:
-    return selectors.household_list(viewer=_viewer(request))
+    return selectors.household_list(viewer=signed_in(request))
 
 
 def _needs_out(needs: Any) -> dict[str, Any]:
@@ -207,7 +201,7 @@ def _needs_out(needs: Any) -> dict[str, Any]:
     summary="A household's private needs (audit-logged)",
 )
 def household_needs(request: HttpRequest, household_id: UUID) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     household = selectors.household_get(viewer=viewer, household_id=household_id)
     return _needs_out(selectors.household_needs_get(viewer=viewer, household=household))
 
@@ -217,7 +211,7 @@ def household_needs(request: HttpRequest, household_id: UUID) -> Any:
     response={200: NeedsOut, **error_responses(400, 401, 403, 404, 422)},
 )
 def household_needs_update(request: HttpRequest, household_id: UUID, body: NeedsIn) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     household = selectors.household_get(viewer=viewer, household_id=household_id)
     needs = services.household_needs_update(actor=viewer, household=household, **body.dict())
     return _needs_out(needs)
@@ -260,7 +254,7 @@ def _join_request_out(jr: Any) -> dict[str, Any]:
 
 @router.get("/join-requests", response={200: list[JoinRequestOut], **error_responses(401, 403)})
 def join_requests(request: HttpRequest) -> Any:
-    return [_join_request_out(jr) for jr in selectors.join_request_list(viewer=_viewer(request))]
+    return [_join_request_out(jr) for jr in selectors.join_request_list(viewer=signed_in(request))]
 
 
 @router.post(
@@ -268,7 +262,7 @@ def join_requests(request: HttpRequest) -> Any:
     response={200: JoinRequestOut, **error_responses(400, 401, 403, 404, 409, 422)},
 )
 def join_request_decide(request: HttpRequest, join_request_id: UUID, body: DecisionIn) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     join_request = selectors.join_request_get(viewer=viewer, join_request_id=join_request_id)
     jr = services.join_request_decide(actor=viewer, join_request=join_request, approve=body.approve)
     return _join_request_out(jr)
@@ -276,7 +270,7 @@ def join_request_decide(request: HttpRequest, join_request_id: UUID, body: Decis
 
 @router.get("/members/{handle}", response={200: MemberOut, **error_responses(401, 403, 404)})
 def member_get(request: HttpRequest, handle: str) -> Any:
-    member = selectors.member_get(viewer=_viewer(request), handle=handle)
+    member = selectors.member_get(viewer=signed_in(request), handle=handle)
     return {"handle": member.handle, "display_name": member.display_name, "roles": _roles(member)}
 
 
@@ -286,7 +280,7 @@ def member_get(request: HttpRequest, handle: str) -> Any:
     summary="Give a member a role (admins)",
 )
 def member_role_grant(request: HttpRequest, handle: str, body: RoleIn) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     member = selectors.member_get(viewer=viewer, handle=handle)
     organization = _organization(viewer, body.organization)
     membership = services.membership_grant(
@@ -305,7 +299,7 @@ def member_role_grant(request: HttpRequest, handle: str, body: RoleIn) -> Any:
     summary="Remove a role (admins)",
 )
 def membership_revoke(request: HttpRequest, membership_id: UUID) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     membership = selectors.membership_get(viewer=viewer, membership_id=membership_id)
     services.membership_revoke(actor=viewer, membership=membership)
     return 204, None
@@ -317,7 +311,7 @@ def membership_revoke(request: HttpRequest, membership_id: UUID) -> Any:
     summary="Add a household (coordinators, admins)",
 )
 def household_create(request: HttpRequest, body: HouseholdIn) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     needs = body.needs.dict(exclude_none=True) if body.needs is not None else None
     household = services.household_create(
         community=viewer.tenant,
@@ -348,7 +342,7 @@ def invitation_list(request: HttpRequest) -> Any:
             "status": _invitation_status(i),
             "expires_at": i.expires_at,
         }
-        for i in selectors.invitation_list(viewer=_viewer(request))[:200]
+        for i in selectors.invitation_list(viewer=signed_in(request))[:200]
     ]
 
 
@@ -358,7 +352,7 @@ def invitation_list(request: HttpRequest) -> Any:
     summary="Withdraw an unused invitation",
 )
 def invitation_revoke(request: HttpRequest, invitation_id: UUID) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     invitation = selectors.invitation_get(viewer=viewer, invitation_id=invitation_id)
     services.invitation_revoke(actor=viewer, invitation=invitation)
     return 204, None

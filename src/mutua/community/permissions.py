@@ -17,11 +17,12 @@ An action missing from `RULES` is refused: new actions are denied until someone 
 do them. Platform operators (superusers without a community) use the Django admin, not these pages.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from mutua.community.models import Member
 from mutua.community.roles import Role
 from mutua.core.errors import Forbidden, NotFound
 
@@ -54,19 +55,33 @@ SELF_ACTIONS = frozenset({"household.view_needs"})
 OWNER_ACTIONS = frozenset({"ledger.account.view", "ledger.account.debit"})
 COMMUNITY_WIDE_ACTIONS = frozenset({"ledger.account.view", "ledger.account.debit"})
 # The roles that act for their organization's money.
-TREASURER_ROLES = frozenset({R.COORDINATOR, R.COOP_STAFF, R.MERCHANT, R.CLT_STEWARD, R.CU_OFFICER,
-                             R.GARDEN_STEWARD, R.EDUCATOR})
+TREASURER_ROLES = frozenset(
+    {
+        R.COORDINATOR,
+        R.COOP_STAFF,
+        R.MERCHANT,
+        R.CLT_STEWARD,
+        R.CU_OFFICER,
+        R.GARDEN_STEWARD,
+        R.EDUCATOR,
+    }
+)
+
+
+def _held(member: Any) -> list[tuple[Any, Role]]:
+    """(organization id or None, role) for every role the member holds; cached per request."""
+    cached: list[tuple[Any, Role]] | None = getattr(member, "_mutua_roles", None)
+    if cached is None:
+        cached = [(m.organization_id, Role(m.role)) for m in member.memberships.all()]
+        member._mutua_roles = cached
+    return cached
 
 
 def member_roles(member: Any, organization_id: Any = None) -> set[Role]:
     """The roles a member holds, in one organization (plus community-wide ones) or anywhere."""
-    cached = getattr(member, "_mutua_roles", None)
-    if cached is None:
-        cached = [(m.organization_id, Role(m.role)) for m in member.memberships.all()]
-        member._mutua_roles = cached
     return {
         role
-        for org_id, role in cached
+        for org_id, role in _held(member)
         if organization_id is None or org_id is None or org_id == organization_id
     }
 
@@ -104,11 +119,6 @@ def _is_owner(member: Any, action: str, obj: Any) -> bool:
     )
 
 
-def _held(member: Any) -> list[tuple[Any, Role]]:
-    member_roles(member)
-    return member._mutua_roles
-
-
 def may(member: Any, action: str, obj: Any = None) -> bool:
     if member is None or not member.is_authenticated or not member.is_active:
         return False
@@ -140,5 +150,9 @@ def dashboards_for(member: Any) -> list[Role]:
     )
 
 
-def actions_known() -> Iterable[str]:
-    return RULES.keys()
+def signed_in(request: HttpRequest) -> Member:
+    """The member a signed-in request (session or API token) acts for."""
+    user = request.user
+    if not isinstance(user, Member):
+        raise NotFound(_("Not found."))
+    return user

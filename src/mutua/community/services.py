@@ -32,6 +32,7 @@ from mutua.community.permissions import forget_roles, require
 from mutua.community.roles import Allergen, Diet, OrganizationKind, Role, role_fits
 from mutua.core.errors import Conflict, Gone, MutuaError, NotFound
 from mutua.core.services import audit_record
+from mutua.core.tenancy import scopes_disabled
 
 INVITATION_DAYS = 14
 TOKEN_PREFIX = "mutua_"  # noqa: S105 (a prefix that makes leaked tokens easy to scan for)
@@ -377,8 +378,6 @@ def invitation_create(
 def invitation_for_secret(secret: str, *, now: datetime | None = None) -> Invitation:
     """The usable invitation behind a link, or a clear error. Reads across communities by design:
     the link is the credential, and it is checked before any community is known."""
-    from mutua.core.tenancy import scopes_disabled
-
     with scopes_disabled():
         invitation = (
             Invitation.objects.select_related("community", "organization")

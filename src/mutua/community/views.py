@@ -25,10 +25,10 @@ from mutua.community.forms import (
     RoleGrantForm,
     SignUpForm,
 )
-from mutua.community.models import Community, Member
-from mutua.community.permissions import may, require
+from mutua.community.models import Community
+from mutua.community.permissions import may, require, signed_in
 from mutua.community.roles import Role
-from mutua.core.errors import MutuaError, NotFound
+from mutua.core.errors import MutuaError
 from mutua.core.selectors import audit_list as audit_entries
 from mutua.core.selectors import audit_verify
 from mutua.web.errors import error_page, form_add_error
@@ -36,14 +36,6 @@ from mutua.web.errors import error_page, form_add_error
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
-
-
-def signed_in(request: HttpRequest) -> Member:
-    """The member behind a `login_required` request."""
-    user = request.user
-    if not isinstance(user, Member):
-        raise NotFound(_("Not found."))
-    return user
 
 
 @login_required

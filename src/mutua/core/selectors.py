@@ -10,12 +10,8 @@ from mutua.core.models import AuditEntry
 
 def audit_list(*, community_id: UUID | None, limit: int = 200) -> QuerySet[AuditEntry]:
     """The newest entries of one community's chain (the platform's when `community_id` is None)."""
-    chain = (
-        AuditEntry.objects.filter(community_id=community_id)
-        if community_id
-        else (AuditEntry.objects.filter(community_id__isnull=True))
-    )
-    return chain.order_by("-created_at", "-seq")[:limit]
+    entries = AuditEntry.objects.filter(community_id=community_id)  # None: IS NULL
+    return entries.order_by("-created_at", "-seq")[:limit]
 
 
 def audit_verify(*, community_id: UUID | None = None) -> dict[str, list[ChainProblem]]:

@@ -24,7 +24,7 @@ from pydantic import Field
 
 from mutua.api import error_responses
 from mutua.community.models import Member
-from mutua.community.permissions import may, require
+from mutua.community.permissions import may, require, signed_in
 from mutua.core.errors import Conflict, Forbidden, NotFound, Refused
 from mutua.ledger import selectors, services
 from mutua.ledger.domain import Kind, Result, TransferOutcome, TransferRequest
@@ -96,12 +96,6 @@ class LineOut(Schema):
     credit_account: UUID
 
 
-def _viewer(request: HttpRequest) -> Member:
-    user = request.user
-    assert isinstance(user, Member)
-    return user
-
-
 def _account(viewer: Member, account_id: UUID, action: str = "ledger.account.view") -> Account:
     account = (
         Account.objects.filter(community_id=viewer.tenant_id, pk=account_id)
@@ -171,7 +165,7 @@ def _single(outcome: TransferOutcome) -> tuple[int, dict[str, Any]]:
     summary="Make one transfer, or a batch",
 )
 def transfers_create(request: HttpRequest, body: TransferIn | BatchIn) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     items = body.transfers if isinstance(body, BatchIn) else [body]
     _may_debit(viewer, items)
     outcomes = services.transfers_create(
@@ -186,7 +180,7 @@ def transfers_create(request: HttpRequest, body: TransferIn | BatchIn) -> Any:
 
 
 def _resolve(request: HttpRequest, transfer_id: UUID, body: ResolveIn, kind: Kind) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     target = Transfer.objects.filter(community_id=viewer.tenant_id, pk=transfer_id).first()
     if target is None:
         raise NotFound(_("No such transfer."))
@@ -242,7 +236,7 @@ def transfer_reverse(request: HttpRequest, transfer_id: UUID, body: ResolveIn) -
     summary="The accounts you may see",
 )
 def accounts(request: HttpRequest) -> Any:
-    viewer = _viewer(request)
+    viewer = signed_in(request)
     rows = Account.objects.filter(community_id=viewer.tenant_id).select_related("ledger")
     return [
         _account_out(a)
@@ -253,7 +247,7 @@ def accounts(request: HttpRequest) -> Any:
 
 @router.get("/accounts/{account_id}", response={200: AccountOut, **error_responses(401, 403, 404)})
 def account_get(request: HttpRequest, account_id: UUID) -> Any:
-    return _account_out(_account(_viewer(request), account_id))
+    return _account_out(_account(signed_in(request), account_id))
 
 
 @router.get(
@@ -267,7 +261,7 @@ def account_transfers(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> Any:
-    account = _account(_viewer(request), account_id)
+    account = _account(signed_in(request), account_id)
     return [
         {
             "id": line.transfer.id,

@@ -27,11 +27,6 @@ class Problem(NamedTuple):
     problem: str
 
 
-def account_list(*, ledger: Ledger) -> QuerySet[Account]:
-    """Every account of a ledger with its totals: one query, the totals are on the rows."""
-    return Account.objects.filter(ledger=ledger).order_by("code")
-
-
 class HistoryLine(NamedTuple):
     transfer: Transfer
     change: int  # + credited to the account, - debited from it (posted amounts only)
@@ -230,14 +225,6 @@ def _verify_digests(ledger: Ledger | None) -> list[Problem]:
                 )
             )
     return problems
-
-
-def chain_heads(*, ledger: Ledger) -> dict[str, str]:
-    """Each account's chain head: publish a digest of these, and history cannot be rewritten
-    unnoticed."""
-    return dict(
-        Account.objects.filter(ledger=ledger).order_by("code").values_list("code", "head_hash")
-    )
 
 
 def account_list_for(*, viewer: Any) -> list[Account]:

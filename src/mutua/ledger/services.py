@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from mutua.community.models import Community, Member, Organization
 from mutua.core.errors import MutuaError
 from mutua.core.hashchain import link_hash
+from mutua.core.ids import new_id
 from mutua.core.services import audit_record
 from mutua.ledger.chain import digest_compute, transfer_content
 from mutua.ledger.domain import Kind, Result, TransferOutcome, TransferRequest, chain_prev
@@ -76,6 +77,7 @@ class _Batch:
     resolved: set[UUID] = field(default_factory=set)
     reversed_amount: dict[UUID, int] = field(default_factory=dict)
     seen: dict[UUID, str] = field(default_factory=dict)
+    id: UUID = field(default_factory=new_id)  # shared by the transfers of one call
 
 
 # --- ledgers and accounts ------------------------------------------------------------------------
@@ -183,7 +185,7 @@ def transfers_create(
             for r, res, _t in built
         ]
     fresh = [t for _r, res, t in built if res == Result.OK and t is not None]
-    if not _insert(fresh, linked=linked):
+    if not _insert(fresh):
         return _retry_as_existing(requests, community)
     written = {t.id: t for t in fresh}
     return [
@@ -208,7 +210,7 @@ def _created(
     return found.created_at
 
 
-def _insert(transfers: list[Transfer], *, linked: bool) -> bool:
+def _insert(transfers: list[Transfer]) -> bool:
     """Insert in order (each row extends chains the previous rows moved). False if another
     writer took one of the ids first, which the caller answers as a retry."""
     if not transfers:
@@ -404,6 +406,8 @@ def _build(
         body_hash=batch.seen[request.id],  # hashed once, by _evaluate
         created_at=batch.now,
         created_by_id=batch.actor_id,
+        batch_id=batch.id,
+
         debit_seq=debit.count + 1,
         credit_seq=credit.count + 1,
         debit_prev_hash=debit.head,

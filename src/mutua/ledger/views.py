@@ -10,8 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutua.community.permissions import require
-from mutua.community.views import signed_in
+from mutua.community.permissions import require, signed_in
 from mutua.core.errors import MutuaError, NotFound
 from mutua.core.money import format_amount
 from mutua.ledger import selectors

@@ -205,5 +205,9 @@ def test_a_batch_may_touch_the_same_account_many_times(books) -> None:
     )
     assert {o.result for o in outcomes} == {Result.OK}
     assert (books.balance(books.ana), books.balance(books.ben)) == (750, 1_250)
+    from mutua.ledger.models import Transfer
+
+    batch_ids = set(Transfer.objects.values_list("batch_id", flat=True))
+    assert len(batch_ids) == 1 and None not in batch_ids  # one call, one batch
     assert pending_expire(community=books.community, now=timezone.now() + timedelta(hours=1)) == 2
     assert ledger_verify() == []
