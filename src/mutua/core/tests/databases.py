@@ -18,8 +18,14 @@ import dj_database_url
 def _postgres_admin(config: dict, sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
-                         password=config["PASSWORD"], dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
@@ -33,21 +39,35 @@ def throwaway_database(folder: Path) -> Iterator[str]:
     name = f"mutua_test_{uuid.uuid4().hex[:10]}"
     _postgres_admin(config, f'CREATE DATABASE "{name}"')
     try:
-        yield (f"postgres://{config['USER']}:{config['PASSWORD']}@{config['HOST']}:"
-               f"{config['PORT'] or 5432}/{name}")
+        yield (
+            f"postgres://{config['USER']}:{config['PASSWORD']}@{config['HOST']}:"
+            f"{config['PORT'] or 5432}/{name}"
+        )
     finally:
         _postgres_admin(config, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def mutua_env(home: Path, database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a production-like Mutua process on that database."""
-    return {**os.environ, "MUTUA_HOME": str(home), "DATABASE_URL": database_url,
-            "MUTUA_DEBUG": "0", "MUTUA_SECURE": "0", "MUTUA_SECRET_KEY": "test-process-secret",
-            **extra}
+    return {
+        **os.environ,
+        "MUTUA_HOME": str(home),
+        "DATABASE_URL": database_url,
+        "MUTUA_DEBUG": "0",
+        "MUTUA_SECURE": "0",
+        "MUTUA_SECRET_KEY": "test-process-secret",
+        **extra,
+    }
 
 
 def run_mutua(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run([sys.executable, "-m", "mutua", *args], env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "mutua", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, f"mutua {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout

@@ -37,13 +37,23 @@ def test_concurrent_writers_keep_one_unbroken_chain(tmp_path) -> None:
         env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
         run_mutua("migrate", "--noinput", "-v", "0", env=env)
         writers = [
-            subprocess.Popen([sys.executable, "-c", WRITER, str(ENTRIES_EACH)], env=env,
-                             stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", WRITER, str(ENTRIES_EACH)],
+                env=env,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(WRITERS)
         ]
         for writer in writers:
             _out, err = writer.communicate(timeout=300)
             assert writer.returncode == 0, err
-        check = subprocess.run([sys.executable, "-c", CHECK], env=env, capture_output=True,
-                               text=True, timeout=120, check=True)
+        check = subprocess.run(
+            [sys.executable, "-c", CHECK],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
     assert check.stdout.split() == [str(WRITERS * ENTRIES_EACH), "True", "True"]

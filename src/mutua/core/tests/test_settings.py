@@ -10,8 +10,14 @@ from django.db import connection
 
 def run_mutua(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MUTUA_")}
-    return subprocess.run([sys.executable, "-m", "mutua", *args], env={**clean, **env},
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "mutua", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_without_a_secret_key_refuses_to_start(tmp_path) -> None:
@@ -21,9 +27,15 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path) -> None:
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path) -> None:
-    done = run_mutua("check", "--deploy", "--fail-level", "WARNING", MUTUA_HOME=str(tmp_path),
-                     MUTUA_SECRET_KEY="a" * 20 + "-long-random-production-secret-value-xyz",
-                     MUTUA_ALLOWED_HOSTS="mutua.example.org")
+    done = run_mutua(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        MUTUA_HOME=str(tmp_path),
+        MUTUA_SECRET_KEY="a" * 20 + "-long-random-production-secret-value-xyz",
+        MUTUA_ALLOWED_HOSTS="mutua.example.org",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 

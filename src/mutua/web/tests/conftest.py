@@ -24,8 +24,15 @@ from mutua.community.tests.conftest import in_town, other_town, town  # noqa: F4
 from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
 
 CHROMIUM = os.environ.get("MUTUA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(os.environ.get("MUTUA_SCREENSHOTS", settings.HOME / "screenshots"))
 DEMO_PASSWORD = "mutua-demo"
 
@@ -47,9 +54,19 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         port = _free_port()
         with open(home / "gunicorn.log", "w") as log:
             server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "mutua.wsgi", "-b", f"127.0.0.1:{port}",
-                 "-w", "2"],
-                env=env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "mutua.wsgi",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "-w",
+                    "2",
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
             try:
                 yield _wait_until_serving(f"http://127.0.0.1:{port}")
