@@ -568,9 +568,15 @@ def postgres_database(server: str, label: str, template: str | None = None) -> I
     try:
         yield urlsplit(server)._replace(path=f"/{name}").geturl()
     finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            admin.execute(drop.format(sql.Identifier(name)))
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        for attempt in range(10):
+            try:
+                with psycopg.connect(server, autocommit=True) as admin:
+                    admin.execute(drop)
+                break
+            except psycopg.errors.InsufficientPrivilege:
+                # an autovacuum worker (the server's own role) is in it: it leaves by itself
+                time.sleep(1 + attempt)
 
 
 def migrated_books(env: dict[str, str], wallet_count: int = WALLETS) -> Books:

@@ -7,10 +7,43 @@ of a moment (`digest_compute`) is what gets published, so a later rewrite shows.
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from mutua.ledger.models import Ledger, Transfer
+
+
+class Chained(Protocol):
+    """A stored `Transfer` or a `TransferRow` about to be written: what the hash reads."""
+
+    @property
+    def id(self) -> UUID: ...
+    @property
+    def ledger_id(self) -> UUID: ...
+    @property
+    def debit_account_id(self) -> UUID: ...
+    @property
+    def credit_account_id(self) -> UUID: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def memo(self) -> str: ...
+    @property
+    def pending_id(self) -> UUID | None: ...
+    @property
+    def reverses_id(self) -> UUID | None: ...
+    @property
+    def timeout_at(self) -> datetime | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def debit_seq(self) -> int: ...
+    @property
+    def credit_seq(self) -> int: ...
 
 
 def _utc(moment: datetime) -> str:
@@ -18,7 +51,7 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def transfer_content(transfer: Transfer) -> dict[str, Any]:
+def transfer_content(transfer: Chained) -> dict[str, Any]:
     """What a transfer's hash covers (all of it but the hash)."""
     return {
         "id": str(transfer.id),

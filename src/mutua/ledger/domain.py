@@ -72,6 +72,32 @@ class TransferRequest(NamedTuple):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+class TransferRow(NamedTuple):
+    """A transfer as the service writes it: the columns of `ledger_transfer`, in order."""
+
+    id: UUID
+    community_id: UUID
+    ledger_id: UUID
+    debit_account_id: UUID
+    credit_account_id: UUID
+    amount: int
+    kind: str
+    code: str
+    memo: str
+    pending_id: UUID | None
+    reverses_id: UUID | None
+    timeout_at: datetime | None
+    batch_id: UUID
+    body_hash: str
+    created_at: datetime
+    created_by_id: UUID | None
+    debit_seq: int
+    credit_seq: int
+    debit_prev_hash: str
+    credit_prev_hash: str
+    hash: str
+
+
 class TransferOutcome(NamedTuple):
     id: UUID
     result: Result

@@ -27,9 +27,18 @@ from mutua.core.errors import MutuaError
 from mutua.core.hashchain import link_hash
 from mutua.core.ids import new_id
 from mutua.core.services import audit_record
+from mutua.ledger import statements
 from mutua.ledger.chain import digest_compute, transfer_content
-from mutua.ledger.domain import Kind, Result, TransferOutcome, TransferRequest, chain_prev
+from mutua.ledger.domain import (
+    Kind,
+    Result,
+    TransferOutcome,
+    TransferRequest,
+    TransferRow,
+    chain_prev,
+)
 from mutua.ledger.models import MAX_AMOUNT, Account, AccountKind, ChainDigest, Ledger, Transfer
+from mutua.ledger.statements import LockedAccount, StoredTransfer
 
 EXPIRY_NAMESPACE = UUID("5b0b7a52-3c1e-4c55-9d5e-6a1f2c0e9e11")
 MAX_TIMEOUT = 60 * 60 * 24 * 366
@@ -39,7 +48,7 @@ MAX_TIMEOUT = 60 * 60 * 24 * 366
 class _Account:
     """A locked account row as the batch sees it, moved by each accepted request."""
 
-    row: Account
+    row: LockedAccount
     debits_pending: int = 0
     debits_posted: int = 0
     credits_pending: int = 0
@@ -48,7 +57,7 @@ class _Account:
     head: str = ""
 
     @classmethod
-    def of(cls, row: Account) -> "_Account":
+    def of(cls, row: LockedAccount) -> "_Account":
         return cls(
             row,
             row.debits_pending,
@@ -78,6 +87,14 @@ class _Batch:
     reversed_amount: dict[UUID, int] = field(default_factory=dict)
     seen: dict[UUID, str] = field(default_factory=dict)
     id: UUID = field(default_factory=new_id)  # shared by the transfers of one call
+
+
+class _IdTaken(Exception):
+    """The insert hit a unique id: another writer stored one of the batch's ids after we looked."""
+
+    def __init__(self, before: set[UUID]) -> None:
+        super().__init__()
+        self.before = before
 
 
 # --- ledgers and accounts ------------------------------------------------------------------------
@@ -151,7 +168,6 @@ def transfer_create(
     return transfers_create(community=community, requests=[request], actor=actor, now=now)[0]
 
 
-@transaction.atomic
 def transfers_create(
     *,
     community: Community,
@@ -161,6 +177,25 @@ def transfers_create(
     now: datetime | None = None,
 ) -> list[TransferOutcome]:
     """Apply a batch; one outcome per request, in order. See the module docstring."""
+    try:
+        return _transfers_apply(community, requests, linked=linked, actor=actor, now=now)
+    except _IdTaken as taken:
+        # Rolled back whole (or to the savepoint of an enclosing transaction). A writer that took
+        # one of our ids after we looked makes this a retry; anything else is a real error.
+        if set(statements.transfers_stored(r.id for r in requests)) - taken.before:
+            return _retry_as_existing(requests, community)
+        raise taken.__cause__ from None  # type: ignore[misc]
+
+
+@transaction.atomic
+def _transfers_apply(
+    community: Community,
+    requests: Sequence[TransferRequest],
+    *,
+    linked: bool,
+    actor: Member | None,
+    now: datetime | None,
+) -> list[TransferOutcome]:
     batch = _Batch(
         community=community,
         now=(now or timezone.now()).astimezone(UTC),
@@ -170,11 +205,11 @@ def transfers_create(
     _lock_accounts(batch, requests)
     if now is None:  # stamped once the locks are held, so times follow each account's chain
         batch.now = timezone.now().astimezone(UTC)
-    existing = _existing(requests)
-    built: list[tuple[TransferRequest, Result, Transfer | None]] = []
+    existing = statements.transfers_stored(r.id for r in requests)
+    built: list[tuple[TransferRequest, Result, TransferRow | None]] = []
     for request in requests:
-        result, transfer = _evaluate(batch, request, existing)
-        built.append((request, result, transfer))
+        result, row = _evaluate(batch, request, existing)
+        built.append((request, result, row))
     failed = any(result not in (Result.OK, Result.EXISTS) for _r, result, _t in built)
     if linked and failed:
         # Nothing of the batch is written: only transfers stored before it still `exist`.
@@ -185,9 +220,11 @@ def transfers_create(
             for r, res, _t in built
         ]
     fresh = [t for _r, res, t in built if res == Result.OK and t is not None]
-    if not _insert(fresh):
-        return _retry_as_existing(requests, community)
-    written = {t.id: t for t in fresh}
+    try:
+        statements.transfers_insert(fresh)
+    except IntegrityError as error:
+        raise _IdTaken(set(existing)) from error
+    written = {t.id: t.created_at for t in fresh}
     return [
         TransferOutcome(
             r.id,
@@ -200,36 +237,22 @@ def transfers_create(
 
 def _created(
     community: Community,
-    existing: dict[UUID, Transfer],
+    existing: dict[UUID, StoredTransfer],
     transfer_id: UUID,
-    written: dict[UUID, Transfer] | None = None,
+    written: dict[UUID, datetime] | None = None,
 ) -> datetime | None:
-    found = existing.get(transfer_id) or (written or {}).get(transfer_id)
+    if transfer_id in (written or {}):
+        return written[transfer_id]  # type: ignore[index]
+    found = existing.get(transfer_id)
     if found is None or found.community_id != community.id:
         return None
     return found.created_at
 
 
-def _insert(transfers: list[Transfer]) -> bool:
-    """Insert in order (each row extends chains the previous rows moved). False if another
-    writer took one of the ids first, which the caller answers as a retry."""
-    if not transfers:
-        return True
-    try:
-        with transaction.atomic():
-            Transfer.objects.bulk_create(transfers, batch_size=500)
-    except IntegrityError:
-        ids = [t.id for t in transfers]
-        if Transfer.objects.with_scopes_disabled().filter(id__in=ids).exists():  # type: ignore[attr-defined]
-            return False
-        raise
-    return True
-
-
 def _retry_as_existing(
     requests: Sequence[TransferRequest], community: Community
 ) -> list[TransferOutcome]:
-    existing = _existing(requests)
+    existing = statements.transfers_stored(r.id for r in requests)
     return [
         TransferOutcome(
             r.id,
@@ -242,17 +265,9 @@ def _retry_as_existing(
     ]
 
 
-def _existing(requests: Sequence[TransferRequest]) -> dict[UUID, Transfer]:
-    """Transfers stored under the requests' ids in any community (ids are unique everywhere);
-    one of another community is answered `id_conflict` and nothing more is said of it."""
-    ids = [r.id for r in requests]
-    found = Transfer.objects.with_scopes_disabled().filter(id__in=ids)  # type: ignore[attr-defined]
-    return {t.id: t for t in found}
-
-
-def _idempotent_result(transfer: Transfer, body_hash: str, community: Community) -> Result:
-    ours = transfer.community_id == community.id
-    return Result.EXISTS if ours and transfer.body_hash == body_hash else Result.ID_CONFLICT
+def _idempotent_result(stored: StoredTransfer, body_hash: str, community: Community) -> Result:
+    ours = stored.community_id == community.id
+    return Result.EXISTS if ours and stored.body_hash == body_hash else Result.ID_CONFLICT
 
 
 def _load_targets(batch: _Batch, requests: Sequence[TransferRequest]) -> None:
@@ -276,11 +291,7 @@ def _accounts_of(batch: _Batch, request: TransferRequest) -> tuple[UUID | None, 
 
 def _lock_accounts(batch: _Batch, requests: Sequence[TransferRequest]) -> None:
     ids = sorted({a for r in requests for a in _accounts_of(batch, r) if a is not None}, key=str)
-    rows = (
-        Account.objects.select_for_update()
-        .filter(community=batch.community, id__in=ids)
-        .order_by("id")
-    )
+    rows = statements.accounts_lock(batch.community.id, ids)
     batch.accounts = {row.id: _Account.of(row) for row in rows}
     pending_ids = [t.id for t in batch.targets.values() if t.kind == Kind.PENDING]
     if pending_ids:
@@ -298,8 +309,8 @@ def _lock_accounts(batch: _Batch, requests: Sequence[TransferRequest]) -> None:
 
 
 def _evaluate(
-    batch: _Batch, request: TransferRequest, existing: dict[UUID, Transfer]
-) -> tuple[Result, Transfer | None]:
+    batch: _Batch, request: TransferRequest, existing: dict[UUID, StoredTransfer]
+) -> tuple[Result, TransferRow | None]:
     body_hash = request.body_hash()
     if request.id in batch.seen:
         return (Result.EXISTS if batch.seen[request.id] == body_hash else Result.ID_CONFLICT), None
@@ -333,7 +344,7 @@ def _check_new(batch: _Batch, request: TransferRequest) -> Checked:
         return Result.ACCOUNT_NOT_FOUND
     if debit.row.ledger_id != credit.row.ledger_id:
         return Result.LEDGER_MISMATCH
-    if debit.row.closed_at is not None or credit.row.closed_at is not None:
+    if debit.row.closed or credit.row.closed:
         return Result.ACCOUNT_CLOSED
     timeout = request.timeout_seconds
     if timeout is not None and (request.kind != Kind.PENDING or not 0 < timeout <= MAX_TIMEOUT):
@@ -373,7 +384,7 @@ def _check_reversal(batch: _Batch, request: TransferRequest) -> Checked:
     if amount <= 0 or amount > remaining:
         return Result.EXCEEDS_ORIGINAL_AMOUNT
     debit = batch.accounts[original.credit_account_id]
-    if debit.row.closed_at is not None or batch.accounts[original.debit_account_id].row.closed_at:
+    if debit.row.closed or batch.accounts[original.debit_account_id].row.closed:
         return Result.ACCOUNT_CLOSED
     if not debit.can_send(amount):
         return Result.EXCEEDS_CREDIT_LIMIT
@@ -383,12 +394,13 @@ def _check_reversal(batch: _Batch, request: TransferRequest) -> Checked:
 
 def _build(
     batch: _Batch, request: TransferRequest, kind: str, amount: int, target: Transfer | None
-) -> Transfer:
+) -> TransferRow:
     debit_id, credit_id = _accounts_of(batch, request)
     debit, credit = batch.accounts[debit_id], batch.accounts[credit_id]  # type: ignore[index]
-    transfer = Transfer(
+    resolves = request.kind in (Kind.POST, Kind.VOID)
+    row = TransferRow(
         id=request.id,
-        community=batch.community,
+        community_id=batch.community.id,
         ledger_id=debit.row.ledger_id,
         debit_account_id=debit.row.id,
         credit_account_id=credit.row.id,
@@ -396,27 +408,27 @@ def _build(
         kind=kind,
         code=request.code or _default_code(request),
         memo=request.memo,
-        pending=target if request.kind in (Kind.POST, Kind.VOID) else None,
-        reverses=target if request.kind == Kind.REVERSE else None,
+        pending_id=target.id if resolves and target else None,
+        reverses_id=target.id if request.kind == Kind.REVERSE and target else None,
         timeout_at=(
             batch.now + timedelta(seconds=request.timeout_seconds)
             if request.timeout_seconds
             else None
         ),
+        batch_id=batch.id,
         body_hash=batch.seen[request.id],  # hashed once, by _evaluate
         created_at=batch.now,
         created_by_id=batch.actor_id,
-        batch_id=batch.id,
-
         debit_seq=debit.count + 1,
         credit_seq=credit.count + 1,
         debit_prev_hash=debit.head,
         credit_prev_hash=credit.head,
+        hash="",
     )
-    transfer.hash = link_hash(chain_prev(debit.head, credit.head), transfer_content(transfer))
-    released = target.amount if request.kind in (Kind.POST, Kind.VOID) and target else 0
-    _move(debit, credit, kind, amount, released, transfer.hash)
-    return transfer
+    row = row._replace(hash=link_hash(chain_prev(debit.head, credit.head), transfer_content(row)))
+    released = target.amount if resolves and target else 0
+    _move(debit, credit, kind, amount, released, row.hash)
+    return row
 
 
 def _default_code(request: TransferRequest) -> str:
