@@ -202,10 +202,9 @@ def _transfers_apply(
         actor_id=actor.pk if actor is not None else None,
     )
     _load_targets(batch, requests)
-    _lock_accounts(batch, requests)
+    existing = _lock_accounts(batch, requests)
     if now is None:  # stamped once the locks are held, so times follow each account's chain
         batch.now = timezone.now().astimezone(UTC)
-    existing = statements.transfers_stored(r.id for r in requests)
     built: list[tuple[TransferRequest, Result, TransferRow | None]] = []
     for request in requests:
         result, row = _evaluate(batch, request, existing)
@@ -289,9 +288,12 @@ def _accounts_of(batch: _Batch, request: TransferRequest) -> tuple[UUID | None, 
     return target.debit_account_id, target.credit_account_id
 
 
-def _lock_accounts(batch: _Batch, requests: Sequence[TransferRequest]) -> None:
+def _lock_accounts(
+    batch: _Batch, requests: Sequence[TransferRequest]
+) -> dict[UUID, StoredTransfer]:
+    """Lock the accounts; then what is already stored under the requests' ids."""
     ids = sorted({a for r in requests for a in _accounts_of(batch, r) if a is not None}, key=str)
-    rows = statements.accounts_lock(batch.community.id, ids)
+    rows, existing = statements.accounts_lock(batch.community.id, ids, [r.id for r in requests])
     batch.accounts = {row.id: _Account.of(row) for row in rows}
     pending_ids = [t.id for t in batch.targets.values() if t.kind == Kind.PENDING]
     if pending_ids:
@@ -306,6 +308,7 @@ def _lock_accounts(batch: _Batch, requests: Sequence[TransferRequest]) -> None:
             .annotate(total=Sum("amount"))
         )
         batch.reversed_amount = {row["reverses_id"]: row["total"] for row in sums}
+    return existing
 
 
 def _evaluate(

@@ -21,6 +21,7 @@ from mutua.ledger.domain import TransferRow
 
 TRANSFER_COLUMNS = TransferRow._fields
 _INSERT_ROWS = 500  # rows per multi-row INSERT on SQLite (its limit is 32,766 parameters)
+_COPY_FROM = 20  # PostgreSQL: fewer rows go by INSERT, which needs one round trip less than COPY
 
 
 class LockedAccount(NamedTuple):
@@ -73,24 +74,55 @@ def _marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def accounts_lock(community_id: UUID, ids: Sequence[UUID]) -> list[LockedAccount]:
-    """The community's accounts among `ids`, locked in ascending id order (PostgreSQL takes the
-    row locks here; SQLite's `BEGIN IMMEDIATE` already holds the whole database)."""
-    if not ids:
-        return []
+def _accounts_query(count: int) -> str:
     lock = "" if _sqlite() else " FOR UPDATE"
-    query = (
+    return (
         "SELECT id, ledger_id, closed_at IS NOT NULL, unlimited, credit_limit, debits_pending, "  # noqa: S608 -- fixed text, values are parameters
         "debits_posted, credits_pending, credits_posted, transfer_count, head_hash "
-        f"FROM ledger_account WHERE community_id = %s AND id IN ({_marks(len(ids))}) "
+        f"FROM ledger_account WHERE community_id = %s AND id IN ({_marks(count)}) "
         f"ORDER BY id{lock}"
     )
+
+
+def _stored_query(count: int) -> str:
+    return (
+        "SELECT id, community_id, body_hash, created_at FROM ledger_transfer "  # noqa: S608 -- fixed text, values are parameters
+        f"WHERE id IN ({_marks(count)})"
+    )
+
+
+def _accounts(rows: Iterable[Sequence[Any]]) -> list[LockedAccount]:
+    return [LockedAccount(_uuid(r[0]), _uuid(r[1]), bool(r[2]), bool(r[3]), *r[4:]) for r in rows]
+
+
+def _stored(rows: Iterable[Sequence[Any]]) -> dict[UUID, StoredTransfer]:
+    stored = (StoredTransfer(_uuid(r[0]), _uuid(r[1]), r[2], _time(r[3])) for r in rows)
+    return {s.id: s for s in stored}
+
+
+def accounts_lock(
+    community_id: UUID, account_ids: Sequence[UUID], transfer_ids: Sequence[UUID]
+) -> tuple[list[LockedAccount], dict[UUID, StoredTransfer]]:
+    """The community's accounts among `account_ids`, locked in ascending id order, then the
+    transfers already stored under `transfer_ids` (`transfers_stored`), read once the locks are
+    held so that a concurrent writer of the same accounts has committed.
+
+    PostgreSQL takes the row locks here, and gets both statements in one round trip; SQLite's
+    `BEGIN IMMEDIATE` already holds the whole database."""
+    if not account_ids:
+        return [], transfers_stored(transfer_ids)
+    accounts = _accounts_query(len(account_ids))
+    params = [_db(community_id), *map(_db, account_ids)]
+    if _sqlite() or not transfer_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(accounts, params)
+            return _accounts(cursor.fetchall()), transfers_stored(transfer_ids)
     with connection.cursor() as cursor:
-        cursor.execute(query, [_db(community_id), *map(_db, ids)])
-        return [
-            LockedAccount(_uuid(r[0]), _uuid(r[1]), bool(r[2]), bool(r[3]), *r[4:])
-            for r in cursor.fetchall()
-        ]
+        both = f"{accounts}; {_stored_query(len(transfer_ids))}"
+        cursor.execute(both, [*params, *transfer_ids])
+        locked = _accounts(cursor.fetchall())
+        cursor.nextset()
+        return locked, _stored(cursor.fetchall())
 
 
 def transfers_stored(ids: Iterable[UUID]) -> dict[UUID, StoredTransfer]:
@@ -98,25 +130,19 @@ def transfers_stored(ids: Iterable[UUID]) -> dict[UUID, StoredTransfer]:
     ids = list(ids)
     if not ids:
         return {}
-    query = (
-        "SELECT id, community_id, body_hash, created_at FROM ledger_transfer "  # noqa: S608 -- fixed text, values are parameters
-        f"WHERE id IN ({_marks(len(ids))})"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(query, [_db(i) for i in ids])
-        rows = cursor.fetchall()
-    stored = (StoredTransfer(_uuid(r[0]), _uuid(r[1]), r[2], _time(r[3])) for r in rows)
-    return {s.id: s for s in stored}
+        cursor.execute(_stored_query(len(ids)), [_db(i) for i in ids])
+        return _stored(cursor.fetchall())
 
 
 def transfers_insert(rows: Sequence[TransferRow]) -> None:
-    """Insert in order; each row extends chains the rows before it moved. PostgreSQL gets them
-    by COPY, which fires the same triggers as INSERT for a fraction of the parsing."""
+    """Insert in order; each row extends chains the rows before it moved. PostgreSQL gets larger
+    batches by COPY, which fires the same triggers as INSERT for a fraction of the parsing."""
     if not rows:
         return
     columns = ", ".join(TRANSFER_COLUMNS)
     with connection.cursor() as cursor:
-        if _sqlite():
+        if _sqlite() or len(rows) <= _COPY_FROM:
             for start in range(0, len(rows), _INSERT_ROWS):
                 chunk = rows[start : start + _INSERT_ROWS]
                 values = ", ".join([f"({_marks(len(TRANSFER_COLUMNS))})"] * len(chunk))
