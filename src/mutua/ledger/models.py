@@ -146,10 +146,24 @@ class Transfer(models.Model):
     """Immutable. `id` is chosen by the client and is the idempotency key."""
 
     id = models.UUIDField(primary_key=True, editable=False)
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
-    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="transfers")
-    debit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
-    credit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    # Checked by the insert trigger instead of foreign keys (see migration 0006), and indexed by
+    # the composite indexes below.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    ledger = models.ForeignKey(
+        Ledger,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        db_constraint=False,
+        db_index=False,
+    )
+    debit_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    credit_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     amount = models.BigIntegerField()
     kind = models.CharField(max_length=8, choices=TransferKind.choices, default=TransferKind.POSTED)
     code = models.CharField(_("reason"), max_length=40)
