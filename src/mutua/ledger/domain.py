@@ -13,6 +13,9 @@ from typing import NamedTuple
 from uuid import UUID
 
 
+_BODY = json.JSONEncoder(sort_keys=True, separators=(",", ":"))  # ASCII, as json.dumps
+
+
 class Result(StrEnum):
     """Per-transfer result codes (TigerBeetle style)."""
 
@@ -68,8 +71,7 @@ class TransferRequest(NamedTuple):
             "target": str(self.target_id) if self.target_id else None,
             "timeout": self.timeout_seconds,
         }
-        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return hashlib.sha256(_BODY.encode(body).encode()).hexdigest()
 
 
 class TransferRow(NamedTuple):

@@ -74,20 +74,27 @@ def _marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def _accounts_query(count: int) -> str:
+def _among(ids: Sequence[UUID]) -> tuple[str, list[Any]]:
+    """`IN (...)` on SQLite; on PostgreSQL one array parameter, so a batch of a thousand ids is
+    not a thousand placeholders for the driver to parse."""
+    if _sqlite():
+        return f"IN ({_marks(len(ids))})", [_db(i) for i in ids]
+    return "= ANY(%s)", [list(ids)]
+
+
+def _accounts_query(among: str) -> str:
     lock = "" if _sqlite() else " FOR UPDATE"
     return (
         "SELECT id, ledger_id, closed_at IS NOT NULL, unlimited, credit_limit, debits_pending, "  # noqa: S608 -- fixed text, values are parameters
         "debits_posted, credits_pending, credits_posted, transfer_count, head_hash "
-        f"FROM ledger_account WHERE community_id = %s AND id IN ({_marks(count)}) "
-        f"ORDER BY id{lock}"
+        f"FROM ledger_account WHERE community_id = %s AND id {among} ORDER BY id{lock}"
     )
 
 
-def _stored_query(count: int) -> str:
+def _stored_query(among: str) -> str:
     return (
         "SELECT id, community_id, body_hash, created_at FROM ledger_transfer "  # noqa: S608 -- fixed text, values are parameters
-        f"WHERE id IN ({_marks(count)})"
+        f"WHERE id {among}"
     )
 
 
@@ -111,15 +118,15 @@ def accounts_lock(
     `BEGIN IMMEDIATE` already holds the whole database."""
     if not account_ids:
         return [], transfers_stored(transfer_ids)
-    accounts = _accounts_query(len(account_ids))
-    params = [_db(community_id), *map(_db, account_ids)]
+    among, values = _among(account_ids)
+    accounts, params = _accounts_query(among), [_db(community_id), *values]
     if _sqlite() or not transfer_ids:
         with connection.cursor() as cursor:
             cursor.execute(accounts, params)
             return _accounts(cursor.fetchall()), transfers_stored(transfer_ids)
+    stored, more = _among(transfer_ids)
     with connection.cursor() as cursor:
-        both = f"{accounts}; {_stored_query(len(transfer_ids))}"
-        cursor.execute(both, [*params, *transfer_ids])
+        cursor.execute(f"{accounts}; {_stored_query(stored)}", [*params, *more])
         locked = _accounts(cursor.fetchall())
         cursor.nextset()
         return locked, _stored(cursor.fetchall())
@@ -130,8 +137,9 @@ def transfers_stored(ids: Iterable[UUID]) -> dict[UUID, StoredTransfer]:
     ids = list(ids)
     if not ids:
         return {}
+    among, values = _among(ids)
     with connection.cursor() as cursor:
-        cursor.execute(_stored_query(len(ids)), [_db(i) for i in ids])
+        cursor.execute(_stored_query(among), values)
         return _stored(cursor.fetchall())
 
 
