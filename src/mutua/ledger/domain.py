@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import NamedTuple
 from uuid import UUID
 
-
 _BODY = json.JSONEncoder(sort_keys=True, separators=(",", ":"))  # ASCII, as json.dumps
 
 
