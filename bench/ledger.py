@@ -67,7 +67,8 @@ from mutua.core.ids import new_id
 from mutua.core.tests.databases import mutua_env, run_mutua
 from mutua.ledger.domain import TransferRequest, chain_prev
 
-CONFIGURATIONS = ("postgres_service_4_clients", "sqlite_service_1_client", "postgres_batch")
+BATCH_CONFIGURATIONS = {"postgres_batch_1_client": 1, "postgres_batch_2_clients": 2}
+CONFIGURATIONS = ("postgres_service_4_clients", "sqlite_service_1_client", *BATCH_CONFIGURATIONS)
 WALLETS = 100  # between which single payments go
 BATCH_WALLETS = 1000  # between which the payments of batches go
 FUNDING = 10**9  # minor units per wallet: no random payment below can run one dry
@@ -112,9 +113,14 @@ def payments(seed: int, wallets: tuple[uuid.UUID, ...]) -> Iterator[Payment]:
         yield debit, credit, rng.randint(1, MAX_PAYMENT)
 
 
-def batches(seed: int, wallets: tuple[uuid.UUID, ...], size: int) -> Iterator[list[Payment]]:
-    """An endless stream of batches of random payments (a wallet may well appear twice)."""
-    stream = payments(seed, wallets)
+def batches(
+    seed: int, wallets: tuple[uuid.UUID, ...], size: int, share: tuple[int, int] = (0, 1)
+) -> Iterator[list[Payment]]:
+    """An endless stream of batches of random payments (a wallet may well appear twice). Client
+    `c` of `n` (`share`) pays between its own wallets, every n-th from the c-th: writers side by
+    side on accounts of their own, as the ledger is meant to scale."""
+    client, clients = share
+    stream = payments(seed, wallets[client::clients])
     while True:
         yield [next(stream) for _ in range(size)]
 
@@ -264,7 +270,14 @@ def service_singles(
 
 
 def service_batches(
-    books: Books, seconds: float, size: int, seed: int, profile: bool, *, start: Callable[[], float]
+    books: Books,
+    seconds: float,
+    size: int,
+    seed: int,
+    share: tuple[int, int],
+    profile: bool,
+    *,
+    start: Callable[[], float],
 ) -> Run:
     """One client: `transfers_create` with unlinked batches of `size`, until the deadline."""
     from mutua.community.models import Community
@@ -273,7 +286,7 @@ def service_batches(
     from mutua.ledger.services import transfers_create
 
     community = Community.objects.get(id=books.community_id)
-    stream = batches(seed, books.wallets[:BATCH_WALLETS], size)
+    stream = batches(seed, books.wallets[:BATCH_WALLETS], size, share)
 
     def batch() -> list[TransferRequest]:
         return [
@@ -457,7 +470,14 @@ def sqlite_value(value: Any) -> Any:
 
 
 def postgres_batches(
-    url: str, books: Books, seconds: float, size: int, seed: int, *, start: Callable[[], float]
+    url: str,
+    books: Books,
+    seconds: float,
+    size: int,
+    seed: int,
+    share: tuple[int, int],
+    *,
+    start: Callable[[], float],
 ) -> Run:
     """Plain `psycopg`: per batch, lock the accounts in id order, look up the ids, insert every
     row (`executemany`, which psycopg pipelines), commit."""
@@ -469,7 +489,7 @@ def postgres_batches(
         "SELECT {} FROM ledger_account WHERE community_id = %s AND id = ANY(%s) "
         "ORDER BY id FOR UPDATE"
     ).format(sql.SQL(ACCOUNT_COLUMNS))
-    stream = batches(seed, books.wallets[:BATCH_WALLETS], size)
+    stream = batches(seed, books.wallets[:BATCH_WALLETS], size, share)
     with psycopg.connect(url) as conn:
         run = Run(start())
         while time.monotonic() < run.started + seconds:
@@ -669,24 +689,37 @@ def bench_postgres_service(
 
 
 def bench_postgres_batch(
-    env: dict[str, str], raw_url: str, books: Books, args: argparse.Namespace
+    env: dict[str, str], raw_url: str, books: Books, args: argparse.Namespace, name: str
 ) -> dict[str, Any]:
-    name = "postgres_batch"
+    clients = BATCH_CONFIGURATIONS[name]
     size, seconds = args.batch_size, args.seconds / args.rounds
-    log(f"{name}: {args.rounds} x (batches of {size} for {seconds:g} s, then psycopg)")
+    log(f"{name}: {args.rounds} x ({clients} x batches of {size} for {seconds:g} s, then psycopg)")
+
+    def each(n: int) -> list[tuple[int, tuple[int, int]]]:
+        return [(n * clients + c, (c, clients)) for c in range(clients)]
+
     service, baseline = alternate(
         args,
-        lambda n: [in_django(env, service_batches, books, seconds, size, n, args.profile)],
-        lambda n: [in_django(env, postgres_batches, raw_url, books, seconds, size, n)],
+        lambda n: in_processes(
+            env,
+            service_batches,
+            [(books, seconds, size, seed, share, args.profile) for seed, share in each(n)],
+        ),
+        lambda n: in_processes(
+            env,
+            postgres_batches,
+            [(raw_url, books, seconds, size, seed, share) for seed, share in each(n)],
+        ),
     )
     result = line(
         name,
         service,
-        f"the same statements through psycopg, batches of {size}",
+        f"the same statements through psycopg, batches of {size}, {clients} client(s)",
         baseline["per_s"],
         baseline_p99_ms=baseline["p99_ms"],
         batch_size=size,
         p99_of=f"batch of {size}",
+        clients=clients,
     )
     result["target_per_s"] = BATCH_TARGET_PER_S
     result["target_met"] = result["transfers_per_s"] >= BATCH_TARGET_PER_S
@@ -754,7 +787,7 @@ def main() -> None:
     chosen = args.only or list(CONFIGURATIONS)
     with tempfile.TemporaryDirectory(prefix="mutua-bench-") as tmp:
         folder = Path(tmp)
-        if {"postgres_service_4_clients", "postgres_batch"} & set(chosen):
+        if {"postgres_service_4_clients", *BATCH_CONFIGURATIONS} & set(chosen):
             if args.server.startswith("postg"):
                 bench_postgres(folder, args, chosen)
             else:
@@ -766,12 +799,13 @@ def main() -> None:
 def bench_postgres(folder: Path, args: argparse.Namespace, chosen: list[str]) -> None:
     with postgres_database(args.server, "ledger") as url:
         env = mutua_env(folder / "home", url)
-        books = migrated_books(env, BATCH_WALLETS if "postgres_batch" in chosen else WALLETS)
+        batched = [name for name in BATCH_CONFIGURATIONS if name in chosen]
+        books = migrated_books(env, BATCH_WALLETS if batched else WALLETS)
         with postgres_database(args.server, "raw", template=urlsplit(url).path[1:]) as raw_url:
             if "postgres_service_4_clients" in chosen:
                 emit(bench_postgres_service(env, books, args, folder))
-            if "postgres_batch" in chosen:
-                emit(bench_postgres_batch(env, raw_url, books, args))
+            for name in batched:
+                emit(bench_postgres_batch(env, raw_url, books, args, name))
 
 
 if __name__ == "__main__":

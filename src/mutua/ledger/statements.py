@@ -52,11 +52,12 @@ def _sqlite() -> bool:
 
 
 def _db(value: Any) -> Any:
-    if _sqlite():
-        if isinstance(value, UUID):
-            return value.hex
-        if isinstance(value, datetime):
-            return str(value.astimezone(UTC).replace(tzinfo=None))
+    """A value as Django stores it on SQLite: UUIDs as 32 hex digits, times as naive UTC text
+    (PostgreSQL takes values as they are)."""
+    if isinstance(value, UUID):
+        return value.hex
+    if isinstance(value, datetime):
+        return str(value.astimezone(UTC).replace(tzinfo=None))
     return value
 
 
@@ -74,16 +75,16 @@ def _marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def _among(ids: Sequence[UUID]) -> tuple[str, list[Any]]:
+def _among(ids: Sequence[UUID], sqlite: bool) -> tuple[str, list[Any]]:
     """`IN (...)` on SQLite; on PostgreSQL one array parameter, so a batch of a thousand ids is
     not a thousand placeholders for the driver to parse."""
-    if _sqlite():
+    if sqlite:
         return f"IN ({_marks(len(ids))})", [_db(i) for i in ids]
     return "= ANY(%s)", [list(ids)]
 
 
-def _accounts_query(among: str) -> str:
-    lock = "" if _sqlite() else " FOR UPDATE"
+def _accounts_query(among: str, sqlite: bool) -> str:
+    lock = "" if sqlite else " FOR UPDATE"
     return (
         "SELECT id, ledger_id, closed_at IS NOT NULL, unlimited, credit_limit, debits_pending, "  # noqa: S608 -- fixed text, values are parameters
         "debits_posted, credits_pending, credits_posted, transfer_count, head_hash "
@@ -118,13 +119,15 @@ def accounts_lock(
     `BEGIN IMMEDIATE` already holds the whole database."""
     if not account_ids:
         return [], transfers_stored(transfer_ids)
-    among, values = _among(account_ids)
-    accounts, params = _accounts_query(among), [_db(community_id), *values]
-    if _sqlite() or not transfer_ids:
+    sqlite = _sqlite()
+    among, values = _among(account_ids, sqlite)
+    community = _db(community_id) if sqlite else community_id
+    accounts, params = _accounts_query(among, sqlite), [community, *values]
+    if sqlite or not transfer_ids:
         with connection.cursor() as cursor:
             cursor.execute(accounts, params)
             return _accounts(cursor.fetchall()), transfers_stored(transfer_ids)
-    stored, more = _among(transfer_ids)
+    stored, more = _among(transfer_ids, sqlite)
     with connection.cursor() as cursor:
         cursor.execute(f"{accounts}; {_stored_query(stored)}", [*params, *more])
         locked = _accounts(cursor.fetchall())
@@ -137,7 +140,7 @@ def transfers_stored(ids: Iterable[UUID]) -> dict[UUID, StoredTransfer]:
     ids = list(ids)
     if not ids:
         return {}
-    among, values = _among(ids)
+    among, values = _among(ids, _sqlite())
     with connection.cursor() as cursor:
         cursor.execute(_stored_query(among), values)
         return _stored(cursor.fetchall())
@@ -149,12 +152,13 @@ def transfers_insert(rows: Sequence[TransferRow]) -> None:
     if not rows:
         return
     columns = ", ".join(TRANSFER_COLUMNS)
+    sqlite = _sqlite()
     with connection.cursor() as cursor:
-        if _sqlite() or len(rows) <= _COPY_FROM:
+        if sqlite or len(rows) <= _COPY_FROM:
             for start in range(0, len(rows), _INSERT_ROWS):
                 chunk = rows[start : start + _INSERT_ROWS]
                 values = ", ".join([f"({_marks(len(TRANSFER_COLUMNS))})"] * len(chunk))
-                params = [_db(value) for row in chunk for value in row]
+                params = [_db(v) if sqlite else v for row in chunk for v in row]
                 cursor.execute(f"INSERT INTO ledger_transfer ({columns}) VALUES {values}", params)  # noqa: S608 -- fixed text
             return
         with (
