@@ -168,16 +168,26 @@ class Transfer(models.Model):
     kind = models.CharField(max_length=8, choices=TransferKind.choices, default=TransferKind.POSTED)
     code = models.CharField(_("reason"), max_length=40)
     memo = models.CharField(_("memo"), max_length=200, blank=True)
-    pending = models.OneToOneField(
+    # `pending` and `reverses` point at transfers, which are never deleted: the insert trigger
+    # checks them (migration 0007), and partial indexes below hold the few that are set.
+    pending = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="resolution",
+        db_constraint=False,
+        db_index=False,
         help_text=_("For post and void: the pending transfer it resolves (at most once)."),
     )
     reverses = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        db_constraint=False,
+        db_index=False,
     )
     timeout_at = models.DateTimeField(null=True, blank=True)
     batch_id = models.UUIDField(null=True, blank=True)
@@ -202,8 +212,18 @@ class Transfer(models.Model):
                 name="transfer_pending_timeout",
                 condition=models.Q(kind="pending"),
             ),
+            models.Index(
+                fields=["reverses"],
+                name="transfer_reversals",
+                condition=models.Q(reverses__isnull=False),
+            ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["pending"],
+                name="transfer_resolves_once",
+                condition=models.Q(pending__isnull=False),
+            ),
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0, amount__lte=MAX_AMOUNT),
                 name="transfer_amount_positive",

@@ -109,6 +109,7 @@ def test_a_batch_moves_every_account_once_per_leg(books) -> None:
         ({"debit_prev_hash": "f" * 64}, "chain_broken"),
         ({"credit_seq": 99}, "chain_broken"),
         ({"community_id": new_id()}, "ledger_mismatch"),
+        ({"reverses_id": new_id()}, "reversal_mismatch"),
     ],
 )
 def test_one_bad_row_refuses_the_whole_batch(books, change, refusal) -> None:

@@ -12,7 +12,16 @@ pytestmark = pytest.mark.django_db
 
 
 def raw_transfer(
-    books, debit, credit, amount, *, kind="posted", ledger=None, pending=None, debit_prev_hash=None
+    books,
+    debit,
+    credit,
+    amount,
+    *,
+    kind="posted",
+    ledger=None,
+    pending=None,
+    reverses=None,
+    debit_prev_hash=None,
 ) -> None:
     """Insert a transfer with plain SQL, extending both chains correctly."""
     debit.refresh_from_db()
@@ -27,6 +36,7 @@ def raw_transfer(
         kind=kind,
         code="raw",
         pending_id=pending,
+        reverses_id=reverses,
         body_hash="x" * 64,
         debit_seq=debit.transfer_count + 1,
         credit_seq=credit.transfer_count + 1,
@@ -135,6 +145,13 @@ def test_a_pending_transfer_is_resolved_at_most_once(books) -> None:
         raw_transfer(books, books.ana, books.ben, 100, kind="post", pending=hold)
     books.ana.refresh_from_db()
     assert (books.ana.debits_pending, books.ana.debits_posted) == (0, 0)
+
+
+def test_a_reversal_of_a_transfer_that_is_not_there_is_refused(books) -> None:
+    books.pay(books.issuance, books.ana, 1_000)
+    with pytest.raises(DatabaseError, match="reversal_mismatch"):
+        raw_transfer(books, books.ana, books.issuance, 100, reverses=new_id())
+    assert books.balance(books.ana) == 1_000
 
 
 def test_posting_more_than_was_held_is_refused(books) -> None:
