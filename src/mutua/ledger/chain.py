@@ -3,10 +3,15 @@
 Each transfer extends two chains, its debit account's and its credit account's: its hash covers
 both predecessors and its own content (`transfer_content`). The digest of every account's head as
 of a moment (`digest_compute`) is what gets published, so a later rewrite shows.
+
+`transfer_content` with `hashchain.link_hash` is the definition, and what `ledger verify` uses.
+`transfer_hash` computes the same hash several times faster for the writer, by writing the
+canonical JSON of these known fields directly; a property test holds the two equal.
 """
 
 import hashlib
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -44,6 +49,10 @@ class Chained(Protocol):
     def debit_seq(self) -> int: ...
     @property
     def credit_seq(self) -> int: ...
+    @property
+    def debit_prev_hash(self) -> str: ...
+    @property
+    def credit_prev_hash(self) -> str: ...
 
 
 def _utc(moment: datetime) -> str:
@@ -69,6 +78,30 @@ def transfer_content(transfer: Chained) -> dict[str, Any]:
         "debit_seq": transfer.debit_seq,
         "credit_seq": transfer.credit_seq,
     }
+
+
+def _text(value: UUID | None) -> str:
+    return f'"{value}"' if value else "null"
+
+
+def transfer_hash(transfer: Chained) -> str:
+    """`link_hash(chain_prev(debit_prev_hash, credit_prev_hash), transfer_content(transfer))`:
+    the same bytes (keys in sorted order, no spaces, strings quoted as `json` quotes them with
+    `ensure_ascii=False`), without building and sorting a dict."""
+    t = transfer
+    timeout = f'"{_utc(t.timeout_at)}"' if t.timeout_at else "null"
+    text = (
+        f'{{"amount":{int(t.amount)},"code":{encode_basestring(t.code)},'
+        f'"created_at":"{_utc(t.created_at)}","credit":"{t.credit_account_id}",'
+        f'"credit_seq":{int(t.credit_seq)},"debit":"{t.debit_account_id}",'
+        f'"debit_seq":{int(t.debit_seq)},"id":"{t.id}",'
+        f'"kind":{encode_basestring(t.kind)},"ledger":"{t.ledger_id}",'
+        f'"memo":{encode_basestring(t.memo)},"pending":{_text(t.pending_id)},'
+        f'"reverses":{_text(t.reverses_id)},"timeout_at":{timeout}}}'
+    )
+    digest = hashlib.sha256(f"{t.debit_prev_hash}:{t.credit_prev_hash}".encode("ascii"))
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def digest_compute(*, ledger: Ledger, at: datetime) -> tuple[str, int]:

@@ -6,13 +6,15 @@ one (`id_conflict`).
 """
 
 import hashlib
-import json
 from datetime import datetime
 from enum import StrEnum
+from json.encoder import encode_basestring_ascii as _quote
 from typing import NamedTuple
 from uuid import UUID
 
-_BODY = json.JSONEncoder(sort_keys=True, separators=(",", ":"))  # ASCII, as json.dumps
+
+def _text(value: UUID | None) -> str:
+    return f'"{value}"' if value else "null"
 
 
 class Result(StrEnum):
@@ -59,8 +61,9 @@ class TransferRequest(NamedTuple):
     target_id: UUID | None = None
     timeout_seconds: int | None = None
 
-    def body_hash(self) -> str:
-        body = {
+    def body(self) -> dict[str, object]:
+        """What `body_hash` covers: the request without its id."""
+        return {
             "kind": str(self.kind),
             "debit": str(self.debit_account_id) if self.debit_account_id else None,
             "credit": str(self.credit_account_id) if self.credit_account_id else None,
@@ -70,7 +73,18 @@ class TransferRequest(NamedTuple):
             "target": str(self.target_id) if self.target_id else None,
             "timeout": self.timeout_seconds,
         }
-        return hashlib.sha256(_BODY.encode(body).encode()).hexdigest()
+
+    def body_hash(self) -> str:
+        """SHA-256 of `body()` as `json.dumps(sort_keys=True, separators=(",", ":"))` writes it,
+        written directly (several times faster; a property test holds the two equal)."""
+        timeout = "null" if self.timeout_seconds is None else int(self.timeout_seconds)
+        text = (
+            f'{{"amount":{int(self.amount)},"code":{_quote(self.code)},'
+            f'"credit":{_text(self.credit_account_id)},"debit":{_text(self.debit_account_id)},'
+            f'"kind":{_quote(str(self.kind))},"memo":{_quote(self.memo)},'
+            f'"target":{_text(self.target_id)},"timeout":{timeout}}}'
+        )
+        return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 class TransferRow(NamedTuple):

@@ -24,18 +24,16 @@ from django.utils.translation import gettext as _
 
 from mutua.community.models import Community, Member, Organization
 from mutua.core.errors import MutuaError
-from mutua.core.hashchain import link_hash
 from mutua.core.ids import new_id
 from mutua.core.services import audit_record
 from mutua.ledger import statements
-from mutua.ledger.chain import digest_compute, transfer_content
+from mutua.ledger.chain import digest_compute, transfer_hash
 from mutua.ledger.domain import (
     Kind,
     Result,
     TransferOutcome,
     TransferRequest,
     TransferRow,
-    chain_prev,
 )
 from mutua.ledger.models import MAX_AMOUNT, Account, AccountKind, ChainDigest, Ledger, Transfer
 from mutua.ledger.statements import LockedAccount, StoredTransfer
@@ -428,7 +426,7 @@ def _build(
         credit_prev_hash=credit.head,
         hash="",
     )
-    row = row._replace(hash=link_hash(chain_prev(debit.head, credit.head), transfer_content(row)))
+    row = TransferRow(*row[:-1], hash=transfer_hash(row))
     released = target.amount if resolves and target else 0
     _move(debit, credit, kind, amount, released, row.hash)
     return row
