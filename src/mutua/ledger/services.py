@@ -185,8 +185,20 @@ def transfers_create(
         raise taken.__cause__ from None  # type: ignore[misc]
 
 
-@transaction.atomic
 def _transfers_apply(
+    community: Community,
+    requests: Sequence[TransferRequest],
+    *,
+    linked: bool,
+    actor: Member | None,
+    now: datetime | None,
+) -> list[TransferOutcome]:
+    with statements.writing() as work:
+        return _transfers_write(work, community, requests, linked=linked, actor=actor, now=now)
+
+
+def _transfers_write(
+    work: statements.Writing,
     community: Community,
     requests: Sequence[TransferRequest],
     *,
@@ -200,7 +212,7 @@ def _transfers_apply(
         actor_id=actor.pk if actor is not None else None,
     )
     _load_targets(batch, requests)
-    existing = _lock_accounts(batch, requests)
+    existing = _lock_accounts(work, batch, requests)
     if now is None:  # stamped once the locks are held, so times follow each account's chain
         batch.now = timezone.now().astimezone(UTC)
     built: list[tuple[TransferRequest, Result, TransferRow | None]] = []
@@ -218,7 +230,7 @@ def _transfers_apply(
         ]
     fresh = [t for _r, res, t in built if res == Result.OK and t is not None]
     try:
-        statements.transfers_insert(fresh)
+        statements.transfers_insert(work, fresh)
     except IntegrityError as error:
         raise _IdTaken(set(existing)) from error
     written = {t.id: t.created_at for t in fresh}
@@ -287,11 +299,13 @@ def _accounts_of(batch: _Batch, request: TransferRequest) -> tuple[UUID | None, 
 
 
 def _lock_accounts(
-    batch: _Batch, requests: Sequence[TransferRequest]
+    work: statements.Writing, batch: _Batch, requests: Sequence[TransferRequest]
 ) -> dict[UUID, StoredTransfer]:
     """Lock the accounts; then what is already stored under the requests' ids."""
     ids = sorted({a for r in requests for a in _accounts_of(batch, r) if a is not None}, key=str)
-    rows, existing = statements.accounts_lock(batch.community.id, ids, [r.id for r in requests])
+    rows, existing = statements.accounts_lock(
+        work, batch.community.id, ids, [r.id for r in requests]
+    )
     batch.accounts = {row.id: _Account.of(row) for row in rows}
     pending_ids = [t.id for t in batch.targets.values() if t.kind == Kind.PENDING]
     if pending_ids:

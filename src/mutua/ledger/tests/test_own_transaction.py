@@ -1,0 +1,32 @@
+"""Called outside any transaction (an API request, a command), `transfers_create` opens and ends
+its own, and never leaves one open, whatever happens. On PostgreSQL its BEGIN and COMMIT ride
+along with its statements (`statements.Writing`); the suite's tests run inside a transaction of
+their own, so this one runs in another process on a database of its own."""
+
+import json
+import subprocess
+import sys
+
+from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.ledger.tests.ledger_client import books_set_up
+
+
+def test_transfers_outside_a_transaction_commit_refuse_and_roll_back_cleanly(tmp_path) -> None:
+    with throwaway_database(tmp_path) as url:
+        env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
+        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        books_set_up(tmp_path, env)
+        done = subprocess.run(
+            [sys.executable, "-m", "mutua.ledger.tests.own_transaction"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["paid"] == "ok" and seen["refused"] == "exceeds_credit_limit"
+    assert "chain_broken" in seen["broken_write"]
+    assert seen["moved"] == [500, 0]  # the refused write moved nothing
+    assert seen["paid_again"] == "ok"
+    assert not any(v for k, v in seen.items() if k.startswith("open_")), seen
