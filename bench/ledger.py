@@ -11,8 +11,9 @@ side's, so that load coming and going on the machine falls on both.
   for `--seconds`; baseline: `pgbench`'s built-in TPC-B-like script, 4 clients, same server.
 - `sqlite_service_1_client`: one process calls `services.transfer_create` (SQLite has one writer,
   so more clients would only queue); baseline: the same statements through plain `sqlite3`.
-- `postgres_batch`: one process calls `services.transfers_create` with unlinked batches of
-  `--batch-size`; baseline: the same statements through plain `psycopg`. Target: 20,000/s.
+- `postgres_batch_1_client`, `postgres_batch_2_clients`: one or two processes (each on its own half
+  of the wallets) call `services.transfers_create` with unlinked batches of `--batch-size`;
+  baseline: the same statements through plain `psycopg`, as many processes. Target: 20,000/s.
 
 The `sqlite3`/`psycopg` baselines write what the service writes, with none of its Python around it:
 BEGIN (IMMEDIATE on SQLite), SELECT the accounts (FOR UPDATE on PostgreSQL), SELECT the transfer
@@ -776,7 +777,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternations of the two sides (2)")
     parser.add_argument("--postgres", help="server URL (default: $DATABASE_URL)")
     parser.add_argument("--only", action="append", choices=CONFIGURATIONS, help="repeatable")
-    parser.add_argument("--batch-size", type=int, default=1000, help="postgres_batch (1000)")
+    parser.add_argument("--batch-size", type=int, default=1000, help="postgres_batch_* (1000)")
     parser.add_argument(
         "--profile", action="store_true", help="first log a cProfile of one batch / 200 transfers"
     )

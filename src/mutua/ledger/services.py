@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from mutua.community.models import Community, Member, Organization
 from mutua.core.errors import MutuaError
 from mutua.core.ids import new_id
+from mutua.core.money import format_amount
 from mutua.core.services import audit_record
 from mutua.ledger import statements
 from mutua.ledger.chain import digest_compute, transfer_hash
@@ -151,6 +152,25 @@ def account_close(*, account: Account, actor: Member | None = None) -> Account:
         account.refresh_from_db()
         audit_record(action="ledger.account.closed", actor=actor, obj=account)
     return account
+
+
+@transaction.atomic
+def account_limit_set(*, account: Account, credit_limit: int) -> tuple[int, int]:
+    """Set an account's credit line; (old, new). A line cannot drop below what is already drawn
+    on it (the account's CHECK constraint says so too)."""
+    if credit_limit < 0:
+        raise MutuaError(_("A credit limit cannot be negative."), code="invalid_credit_limit")
+    row = Account.objects.select_for_update().get(pk=account.pk)
+    drawn = max(0, row.debits_posted + row.debits_pending - row.credits_posted)
+    if credit_limit < drawn:
+        raise MutuaError(
+            _("The account already uses %(drawn)s of its credit line; the limit cannot be lower.")
+            % {"drawn": format_amount(drawn, scale=row.ledger.scale)},
+            code="limit_below_drawn",
+        )
+    Account.objects.filter(pk=row.pk).update(credit_limit=credit_limit)
+    account.credit_limit = credit_limit
+    return row.credit_limit, credit_limit
 
 
 # --- transfers ------------------------------------------------------------------------------------
