@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "mutua.core",
     "mutua.community",
     "mutua.ledger",
+    "mutua.currency",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from mutua.api import api
 from mutua.community import views as community_views
+from mutua.currency import views as currency_views
 from mutua.web import views as web_views
 
 handler400 = "mutua.web.views.bad_request"
@@ -28,6 +29,9 @@ urlpatterns = [
     path("c/<slug:slug>/join/", community_views.join_request_create, name="join-request-create"),
     path("community/", include("mutua.community.urls")),
     path("ledger/", include("mutua.ledger.urls")),
+    path("currency/", include("mutua.currency.urls")),
+    path("pay/<str:handle>/", currency_views.pay, name="currency-pay"),
+    path("c/<slug:slug>/transparency/", currency_views.transparency, name="currency-transparency"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

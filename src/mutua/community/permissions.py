@@ -47,6 +47,11 @@ RULES: dict[str, frozenset[Role]] = {
     "ledger.account.view": frozenset({R.CU_OFFICER}),
     "ledger.account.debit": frozenset({R.CU_OFFICER}),
     "ledger.account.open": frozenset({R.CU_OFFICER}),
+    # Local dollars: the credit union's officers run exchanges and credit lines; officers and
+    # admins read the full report (the public transparency page shows its headline figures).
+    "currency.exchange": frozenset({R.CU_OFFICER}),
+    "currency.credit_limit": frozenset({R.CU_OFFICER}),
+    "currency.report": frozenset({R.CU_OFFICER, R.ADMIN}),
     # Dashboards: one per role.
     **{f"dashboard.{role.value}": frozenset({role}) for role in Role},
 }

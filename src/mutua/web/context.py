@@ -10,6 +10,9 @@ from mutua.community.permissions import dashboards_for, may
 
 # (label, url name, action that must be allowed)
 _LINKS = [
+    (_("My wallet"), "currency-wallet", "ledger.account.list"),
+    (_("Credit union desk"), "currency-desk", "currency.exchange"),
+    (_("Currency figures"), "currency-report", "currency.report"),
     (_("Members"), "member-list", "member.list"),
     (_("Organizations"), "organization-list", "organization.list"),
     (_("Accounts"), "ledger-account-list", "ledger.account.list"),
