@@ -247,7 +247,8 @@ def _balances(currency: Currency, *, before: datetime) -> dict[Any, int]:
         f"WHERE ledger_id = %s AND created_at < %s AND {_POSTED} "
         "GROUP BY debit_account_id, credit_account_id"
     )
-    for debit, credit, amount in _rows(sql, [currency.local_id, before]):
+    for debit, credit, total in _rows(sql, [currency.local_id, before]):
+        amount = int(total)  # PostgreSQL sums bigints as numeric
         balances[debit] -= amount
         balances[credit] += amount
     return balances
@@ -267,7 +268,8 @@ def _daily_net(
         f"WHERE ledger_id = %s AND created_at >= %s AND created_at < %s AND {_POSTED} "
         f"GROUP BY 1, debit_account_id, credit_account_id"
     )
-    for when, debit, credit, amount in _rows(sql, [currency.local_id, since, until]):
+    for when, debit, credit, total in _rows(sql, [currency.local_id, since, until]):
+        amount = int(total)
         net[_day(when)][debit] -= amount
         net[_day(when)][credit] += amount
     return net
