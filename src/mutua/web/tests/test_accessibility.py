@@ -62,6 +62,14 @@ PAGES = [
     pytest.param("officer", "/ledger/accounts/", 200, id="accounts-officer"),
     pytest.param("member@phone", f"/ledger/accounts/{ACCOUNT}/", 200, id="account-phone"),
     pytest.param("member@phone", "/dashboard/member/", 200, id="member-dashboard-phone"),
+    pytest.param("member@phone", "/currency/wallet/", 200, id="wallet-phone"),
+    pytest.param("member", "/currency/wallet/", 200, id="wallet"),
+    pytest.param("member", "/pay/bluebird-bakery/?amount=2.50", 200, id="pay-link"),
+    pytest.param("merchant", "/currency/qr/bluebird-bakery/", 200, id="qr"),
+    pytest.param("officer", "/currency/desk/", 200, id="desk"),
+    pytest.param("officer", "/currency/report/", 200, id="currency-report"),
+    pytest.param("anonymous", "/c/riverbend/transparency/", 200, id="transparency"),
+    pytest.param("anonymous@phone", "/c/riverbend/transparency/", 200, id="transparency-phone"),
     pytest.param(
         "coordinator@phone", f"/community/households/{HOUSEHOLD}/", 200, id="household-phone"
     ),
@@ -76,6 +84,7 @@ FORMS_WITH_ERRORS = [
         id="sign-in-error",
     ),
     pytest.param("anonymous", "/c/riverbend/join/", {}, id="ask-to-join-errors"),
+    pytest.param("member", "/pay/bluebird-bakery/", {"Amount": "-1"}, id="pay-link-errors"),
 ]
 
 AXE = Axe()
