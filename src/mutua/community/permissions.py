@@ -51,6 +51,7 @@ RULES: dict[str, frozenset[Role]] = {
     # admins read the full report (the public transparency page shows its headline figures).
     "currency.exchange": frozenset({R.CU_OFFICER}),
     "currency.credit_limit": frozenset({R.CU_OFFICER}),
+    "currency.settings": frozenset({R.CU_OFFICER}),
     "currency.report": frozenset({R.CU_OFFICER, R.ADMIN}),
     # Dashboards: one per role.
     **{f"dashboard.{role.value}": frozenset({role}) for role in Role},

@@ -1,7 +1,8 @@
 """Forms of the local-dollar pages. They parse input (amounts in the currency's decimals); the
 services decide, and raise what is wrong."""
 
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django import forms
@@ -9,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mutua.core.ids import new_id
 from mutua.core.money import AmountError, parse_amount
+
+if TYPE_CHECKING:
+    from mutua.currency.services import Settings
 
 
 class AmountField(forms.CharField):
@@ -120,4 +124,59 @@ class WalletOpenForm(forms.Form):
         label=_("For"),
         max_length=40,
         help_text=_("A member's handle or an organization's short name."),
+    )
+
+
+def _bps(value: Decimal, per: int) -> int:
+    """A decimal of `per` (100 for percent, 1 for a rate) in basis points, exactly."""
+    bps = value * (10_000 // per)
+    if bps != bps.to_integral_value():
+        raise forms.ValidationError(_("Too many decimal places."))
+    return int(bps)
+
+
+class SettingsForm(forms.Form):
+    """The currency's settings as an officer thinks of them: dollars per local dollar, percents."""
+
+    rate = forms.DecimalField(
+        label=_("Dollars per local dollar"),
+        min_value=Decimal("0.0001"),
+        max_digits=8,
+        decimal_places=4,
+        help_text=_("0.95: 95 cents buy one local dollar."),
+    )
+    redemption_fee = forms.DecimalField(
+        label=_("Redemption fee (%)"), min_value=0, max_digits=6, decimal_places=2
+    )
+    min_backing = forms.DecimalField(
+        label=_("Minimum backing (%)"), min_value=0, max_digits=7, decimal_places=2
+    )
+    demurrage = forms.DecimalField(
+        label=_("Demurrage (% a year, 0 for none)"), min_value=0, max_digits=6, decimal_places=2
+    )
+    demurrage_exempt = forms.DecimalField(
+        label=_("Balance exempt from demurrage"), min_value=0, max_digits=17, decimal_places=2
+    )
+    demurrage_fund = forms.ChoiceField(
+        label=_("Demurrage goes to"),
+        choices=[("aid_fund", _("The aid fund")), ("community_fund", _("The community fund"))],
+    )
+
+    def settings(self) -> "Settings":
+        from mutua.currency.services import Settings
+
+        data = self.cleaned_data
+        return Settings(
+            rate_bps=_bps(data["rate"], 1),
+            redemption_fee_bps=_bps(data["redemption_fee"], 100),
+            min_backing_bps=_bps(data["min_backing"], 100),
+            demurrage_bps=_bps(data["demurrage"], 100),
+            demurrage_exempt=int(data["demurrage_exempt"] * 100),
+            demurrage_fund=data["demurrage_fund"],
+        )
+
+
+class DemurrageForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month"), max_length=7, help_text=_("Like 2026-10: a month that has ended.")
     )

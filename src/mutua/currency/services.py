@@ -11,6 +11,7 @@ Exchanges take the currency's row lock first, so two exchanges of one community 
 ratio one after the other; payments only take their two accounts' locks (in the ledger).
 """
 
+from typing import NamedTuple
 from uuid import UUID, uuid5
 
 from django.db import transaction
@@ -135,6 +136,55 @@ def wallet_open(
         organization=organization,
         actor=officer,
     )
+
+
+class Settings(NamedTuple):
+    """What a community decides about its local dollar (basis points, minor units)."""
+
+    rate_bps: int  # dollar cents per 100 local cents: 9,500 = 95 cents buy a local dollar
+    redemption_fee_bps: int
+    min_backing_bps: int
+    demurrage_bps: int  # a year; 0 = none
+    demurrage_exempt: int
+    demurrage_fund: str  # "aid_fund" or "community_fund"
+
+
+_LIMITS = {
+    "rate_bps": (1, 10 * rates.BPS, _("The rate must be above 0 and at most 10 dollars.")),
+    "redemption_fee_bps": (0, rates.BPS - 1, _("The redemption fee must be under 100%.")),
+    "min_backing_bps": (0, 10 * rates.BPS, _("The minimum backing must be between 0 and 1000%.")),
+    "demurrage_bps": (0, rates.BPS, _("Demurrage must be between 0 and 100% a year.")),
+    "demurrage_exempt": (0, 10**15, _("The exempt balance cannot be negative.")),
+}
+
+
+@transaction.atomic
+def currency_settings_set(*, currency: Currency, officer: Member, settings: Settings) -> Currency:
+    """Change the rate, fee, minimum backing and demurrage; logged with the old and new values."""
+    require(officer, "currency.settings", currency)
+    problems: dict[str, list[str]] = {}
+    for name, (low, high, message) in _LIMITS.items():
+        if not low <= getattr(settings, name) <= high:
+            problems[name] = [str(message)]
+    if settings.demurrage_fund not in ("aid_fund", "community_fund"):
+        problems["demurrage_fund"] = [_("Demurrage goes to the aid fund or the community fund.")]
+    if problems:
+        raise MutuaError(_("Some settings are out of range."), code="invalid", fields=problems)
+    locked = Currency.objects.select_for_update().get(pk=currency.pk)
+    old = {name: getattr(locked, name) for name in Settings._fields if name != "demurrage_fund"}
+    fund = locked.aid_fund if settings.demurrage_fund == "aid_fund" else locked.community_fund
+    Currency.objects.filter(pk=locked.pk).update(
+        **{k: v for k, v in settings._asdict().items() if k != "demurrage_fund"},
+        demurrage_fund=fund,
+    )
+    locked.refresh_from_db()
+    audit_record(
+        action="currency.settings.changed",
+        actor=officer,
+        obj=locked,
+        data={"old": old, "new": settings._asdict()},
+    )
+    return locked
 
 
 # --- exchanges ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ shown, so sending a form twice pays once.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -25,16 +26,24 @@ from mutua.community.permissions import may, require, signed_in
 from mutua.core.errors import MutuaError, NotFound
 from mutua.core.money import format_amount
 from mutua.core.tenancy import community_scope
-from mutua.currency import selectors, services
+from mutua.currency import demurrage, rates, selectors, services
 from mutua.currency.forms import (
     CreditLimitForm,
+    DemurrageForm,
     ExchangeInForm,
     ExchangeOutForm,
     PayForm,
     RequestForm,
+    SettingsForm,
     WalletOpenForm,
 )
-from mutua.currency.models import CreditLimitChange, Currency, Exchange, PaymentRequest
+from mutua.currency.models import (
+    CreditLimitChange,
+    Currency,
+    DemurrageRun,
+    Exchange,
+    PaymentRequest,
+)
 from mutua.ledger.models import Account, Transfer
 from mutua.ledger.selectors import account_history
 from mutua.web.charts import bar_chart, line_chart
@@ -255,6 +264,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         "exchange_out": ExchangeOutForm(prefix="out"),
         "credit_limit": CreditLimitForm(prefix="limit"),
         "wallet_open": WalletOpenForm(prefix="wallet"),
+        "settings": SettingsForm(prefix="settings", initial=_settings_initial(currency)),
+        "demurrage": DemurrageForm(request.GET or None, prefix="demurrage"),
     }
     for form in forms.values():
         _scaled(form, currency.local.scale)
@@ -262,8 +273,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         done = _desk_post(request, viewer, currency, forms)
         if done is not None:
             return done
+    preview, preview_error = _demurrage_preview(currency, forms["demurrage"])
     reserve, outstanding = selectors.reserve_and_outstanding(currency=currency)
-    from mutua.currency import rates
 
     backing = rates.backing_bps(reserve=reserve, outstanding=outstanding)
     return render(
@@ -281,8 +292,37 @@ def desk(request: HttpRequest) -> HttpResponse:
             "exchanges": Exchange.objects.select_related("account", "officer")[:15],
             "limit_changes": CreditLimitChange.objects.select_related("account", "changed_by")[:15],
             "scale": currency.local.scale,
+            "preview": preview,
+            "preview_error": preview_error,
+            "demurrage_runs": DemurrageRun.objects.all()[:6],
         },
     )
+
+
+def _settings_initial(currency: Currency) -> dict[str, Any]:
+    return {
+        "rate": Decimal(currency.rate_bps) / 10_000,
+        "redemption_fee": Decimal(currency.redemption_fee_bps) / 100,
+        "min_backing": Decimal(currency.min_backing_bps) / 100,
+        "demurrage": Decimal(currency.demurrage_bps) / 100,
+        "demurrage_exempt": Decimal(currency.demurrage_exempt) / 100,
+        "demurrage_fund": (
+            "community_fund"
+            if currency.demurrage_fund_id == currency.community_fund_id
+            else "aid_fund"
+        ),
+    }
+
+
+def _demurrage_preview(currency: Currency, form: Any) -> tuple[list[Any], str]:
+    """Who would pay what for the month asked in the page's address (nothing is charged)."""
+    if not form.is_bound or not form.is_valid():
+        return [], ""
+    try:
+        month = demurrage.month_parse(form.cleaned_data["month"])
+        return demurrage.demurrage_preview(currency=currency, month=month), ""
+    except MutuaError as error:
+        return [], str(error.message)
 
 
 _DESK_FORMS = {
@@ -290,6 +330,8 @@ _DESK_FORMS = {
     "exchange_out": (ExchangeOutForm, "out"),
     "credit_limit": (CreditLimitForm, "limit"),
     "wallet_open": (WalletOpenForm, "wallet"),
+    "settings": (SettingsForm, "settings"),
+    "demurrage": (DemurrageForm, "demurrage"),
 }
 
 
@@ -317,6 +359,18 @@ def _desk_act(
     action: str, data: dict[str, Any], viewer: Member, currency: Currency, form: Any
 ) -> str:
     scale = currency.local.scale
+    if action == "settings":
+        services.currency_settings_set(currency=currency, officer=viewer, settings=form.settings())
+        return _("Settings saved.")
+    if action == "demurrage":
+        require(viewer, "currency.settings", currency)
+        month = demurrage.month_parse(data["month"])
+        run = demurrage.demurrage_charge(currency=currency, month=month)
+        return _("Demurrage for %(month)s: %(count)s wallets, %(total)s in all.") % {
+            "month": month.strftime("%Y-%m"),
+            "count": run.accounts,
+            "total": format_amount(run.total, scale=scale),
+        }
     if action == "wallet_open":
         handle = data["holder"].strip().lstrip("@").lower()
         member = Member.objects.filter(community_id=viewer.tenant_id, handle=handle).first()

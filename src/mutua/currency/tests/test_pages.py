@@ -167,3 +167,36 @@ def test_the_public_page_opens_without_signing_in(client, town) -> None:
     assert page.status_code == 200
     assert b"<svg" in page.content and b"backing ratio" in page.content
     assert client.get("/c/nowhere/transparency/").status_code == 404
+
+
+def test_an_officer_changes_the_settings_and_bad_values_change_nothing(client, town) -> None:
+    client.force_login(town.officer)
+    form = {
+        "action": "settings",
+        "settings-rate": "0.9",
+        "settings-redemption_fee": "3",
+        "settings-min_backing": "85",
+        "settings-demurrage": "6",
+        "settings-demurrage_exempt": "50",
+        "settings-demurrage_fund": "aid_fund",
+    }
+    assert client.post("/currency/desk/", form).status_code == 302
+    town.currency.refresh_from_db()
+    assert (town.currency.rate_bps, town.currency.redemption_fee_bps) == (9_000, 300)
+    assert (town.currency.demurrage_bps, town.currency.demurrage_exempt) == (600, 5_000)
+    refused = client.post("/currency/desk/", {**form, "settings-redemption_fee": "100"})
+    assert refused.status_code == 200 and b"under 100%" in refused.content
+    town.currency.refresh_from_db()
+    assert town.currency.redemption_fee_bps == 300
+    client.force_login(town.carla)
+    assert client.post("/currency/desk/", form).status_code == 403
+
+
+def test_the_desk_previews_demurrage_and_refuses_a_month_not_over(client, town) -> None:
+    town.currency.demurrage_bps = 1_200
+    town.currency.save()
+    client.force_login(town.officer)
+    page = client.get("/currency/desk/?demurrage-month=2999-01")
+    assert b"is not over" in page.content
+    page = client.get("/currency/desk/?demurrage-month=2020-01")
+    assert page.status_code == 200 and b"Nobody would pay anything." in page.content
