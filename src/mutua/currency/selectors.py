@@ -189,12 +189,15 @@ def report(*, currency: Currency, since: datetime, until: datetime) -> Report:
     flows: dict[tuple[str, str], int] = defaultdict(int)
     active: set[Any] = set()
     monthly_volume: dict[str, int] = defaultdict(int)
+    monthly_redeemed: dict[str, int] = defaultdict(int)
 
     def stream() -> Iterator[Movement]:
         nonlocal volume, transfers
         for debit, credit, amount, day in movements:
             transfers += 1
-            if debit != issuance and credit != issuance:
+            if credit == issuance:
+                monthly_redeemed[str(day)[:7]] += amount
+            elif debit != issuance:
                 volume += amount
                 monthly_volume[str(day)[:7]] += amount
                 flows[_category(kinds[debit]), _category(kinds[credit])] += amount
@@ -227,7 +230,7 @@ def report(*, currency: Currency, since: datetime, until: datetime) -> Report:
         redemptions=_redeemed(currency, since=since, until=until),
         transfers=transfers,
         daily=_with_reserve(currency, days, since=since),
-        monthly=_monthly(days, monthly_volume),
+        monthly=_monthly(days, monthly_volume, monthly_redeemed),
         flows=[
             {"from": a, "to": b, "amount": amount}
             for (a, b), amount in sorted(flows.items(), key=lambda f: -f[1])
@@ -353,7 +356,9 @@ def _with_reserve(
     return out
 
 
-def _monthly(days: list[dict[str, Any]], volume: dict[str, int]) -> list[dict[str, Any]]:
+def _monthly(
+    days: list[dict[str, Any]], volume: dict[str, int], redeemed: dict[str, int]
+) -> list[dict[str, Any]]:
     months: dict[str, list[int]] = defaultdict(list)
     for entry in days:
         months[entry["day"].isoformat()[:7]].append(entry["supply"])
@@ -361,6 +366,7 @@ def _monthly(days: list[dict[str, Any]], volume: dict[str, int]) -> list[dict[st
         {
             "month": month,
             "volume": volume.get(month, 0),
+            "redeemed": redeemed.get(month, 0),
             "average_supply": sum(s) // len(s),
             "velocity": round(volume.get(month, 0) / (sum(s) / len(s)), 4) if sum(s) else None,
         }

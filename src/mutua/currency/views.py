@@ -421,7 +421,9 @@ def _desk_act(
 # --- figures --------------------------------------------------------------------------------------
 
 
-def _charts(figures: dict[str, Any], scale: int) -> dict[str, Any]:
+def report_charts(figures: dict[str, Any], scale: int) -> dict[str, Any]:
+    """The charts of the report, the officers' dashboard and the public page."""
+
     def whole(minor: int) -> int:
         return minor // 10**scale
 
@@ -441,6 +443,10 @@ def _charts(figures: dict[str, Any], scale: int) -> dict[str, Any]:
         "velocity_chart": bar_chart(
             _("Velocity per month"),
             [(m["month"], round((m["velocity"] or 0) * 100) / 100) for m in figures["monthly"]],
+        ),
+        "redemptions_chart": bar_chart(
+            _("Redeemed per month"),
+            [(m["month"], whole(m["redeemed"])) for m in figures["monthly"]],
         ),
         "flows_chart": bar_chart(
             _("Flows between members, merchants and organizations"),
@@ -477,7 +483,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "scale": currency.local.scale,
             "since": since,
             "until": until,
-            **_charts(figures, currency.local.scale),
+            **report_charts(figures, currency.local.scale),
         },
     )
 
@@ -493,5 +499,10 @@ def transparency(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "currency/transparency.html",
-        {"community": community, "figures": figures, "scale": scale, **_charts(figures, scale)},
+        {
+            "community": community,
+            "figures": figures,
+            "scale": scale,
+            **report_charts(figures, scale),
+        },
     )

@@ -93,6 +93,33 @@ def team_dashboard(role: Role) -> Builder:
     return build
 
 
+def officer_dashboard(member: Member) -> dict[str, Any]:
+    """Credit union officers: their team, and the local dollar's last 30 days with charts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutua.currency import selectors as currency_selectors
+    from mutua.currency.models import Currency
+    from mutua.currency.views import report_charts
+
+    context: dict[str, Any] = {"teams": _teams(member, Role.CU_OFFICER)}
+    currency = (
+        Currency.objects.filter(community_id=member.tenant_id).select_related("local").first()
+    )
+    if currency is None:
+        return context
+    today = timezone.now().date()
+    since, until = currency_selectors.window(
+        since=today - timedelta(days=89), until=today, today=today
+    )
+    found = currency_selectors.report(currency=currency, since=since, until=until)
+    figures = {**found.headline(), "daily": found.daily, "monthly": found.monthly}
+    figures["flows"] = found.flows
+    scale = currency.local.scale
+    return {**context, "figures": figures, "scale": scale, **report_charts(figures, scale)}
+
+
 def community_role_dashboard(member: Member) -> dict[str, Any]:
     """Artists and investors: the land trusts their art and money can support."""
     return {
@@ -107,7 +134,6 @@ TEAM_ROLES = (
     Role.COOP_STAFF,
     Role.GARDEN_STEWARD,
     Role.EDUCATOR,
-    Role.CU_OFFICER,
     Role.CLT_STEWARD,
     Role.MERCHANT,
 )
@@ -119,6 +145,7 @@ BUILDERS: dict[Role, Builder] = {
     Role.ADMIN: admin_dashboard,
     Role.ARTIST: community_role_dashboard,
     Role.INVESTOR: community_role_dashboard,
+    Role.CU_OFFICER: officer_dashboard,
     **{role: team_dashboard(role) for role in TEAM_ROLES},
 }
 
