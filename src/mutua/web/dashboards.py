@@ -42,7 +42,15 @@ def _teams(member: Member, role: Role) -> list[dict[str, Any]]:
 
 
 def member_dashboard(member: Member) -> dict[str, Any]:
+    from mutua.ledger.models import Account, AccountKind
+
+    wallet = (
+        Account.objects.filter(member=member, kind=AccountKind.MEMBER, closed_at__isnull=True)
+        .select_related("ledger")
+        .first()
+    )
     return {
+        "wallet": wallet,
         "household": member.household,
         "organizations": selectors.organization_list(viewer=member),
         "my_roles": member.memberships.select_related("organization"),
