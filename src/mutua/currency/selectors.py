@@ -20,10 +20,10 @@ movements for LM3, so the report stays fast on millions of transfers (`bench/cur
 # ruff: noqa: S608
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.core.cache import cache
@@ -164,55 +164,91 @@ def _day(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def _accounts(currency: Currency) -> tuple[dict[Any, str], Any]:
-    """Every local account's key as the database gives it, with its kind; and issuance's key."""
-    kinds = {}
-    for key, kind in _rows(
-        "SELECT id, kind FROM ledger_account WHERE ledger_id = %s", [currency.local_id]
-    ):
-        kinds[key] = kind
+def _key(column: str) -> str:
+    """Accounts are keyed by their id as text: hashing `UUID` objects costs more than the rest."""
+    return column if connection.vendor == "sqlite" else f"{column}::text"
+
+
+def _day_text() -> str:
+    if connection.vendor == "sqlite":
+        return "substr(created_at, 1, 10)"  # Django keeps UTC text: YYYY-MM-DD HH:MM:SS
+    return "((created_at AT TIME ZONE 'UTC')::date)::text"
+
+
+def _accounts(currency: Currency) -> tuple[dict[str, str], str]:
+    """Every local account's key with its category (a wallet's kind, or "fund"); and issuance's."""
+    kinds = dict(
+        _rows(
+            f"SELECT {_key('id')}, kind FROM ledger_account WHERE ledger_id = %s",
+            [currency.local_id],
+        )
+    )
     issuance = next(k for k, kind in kinds.items() if kind == AccountKind.ISSUANCE)
-    return kinds, issuance
+    return {k: _category(kind) for k, kind in kinds.items()}, issuance
 
 
 _POSTED = "kind IN ('posted', 'post')"
 
 
-def report(*, currency: Currency, since: datetime, until: datetime) -> Report:
-    """The figures of the window [since, until) (supply and reserve as of `until`)."""
-    kinds, issuance = _accounts(currency)
-    opening = _balances(currency, before=since)
-    daily_net = _daily_net(currency, since=since, until=until)
-    days = _daily_supply(opening, daily_net, issuance, since=since, until=until)
-    movements = _movements(currency, since=since, until=until)
-    volume, transfers = 0, 0
-    flows: dict[tuple[str, str], int] = defaultdict(int)
-    active: set[Any] = set()
-    monthly_volume: dict[str, int] = defaultdict(int)
-    monthly_redeemed: dict[str, int] = defaultdict(int)
+@dataclass
+class _Pass:
+    """What one ordered pass over the window's movements gathers beside LM3."""
 
-    def stream() -> Iterator[Movement]:
-        nonlocal volume, transfers
-        for debit, credit, amount, day in movements:
-            transfers += 1
+    categories: dict[str, str]
+    issuance: str
+    transfers: int = 0
+    net: dict[date, dict[str, int]] = field(default_factory=dict)
+    volume: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    redeemed: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    flows: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    parties: set[str] = field(default_factory=set)
+
+    def movements(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[Movement]:
+        day_text, day = None, date.min
+        today: dict[str, int] = defaultdict(int)
+        categories, issuance, flows, parties = (
+            self.categories,
+            self.issuance,
+            self.flows,
+            self.parties,
+        )
+        for debit, credit, amount, text in rows:
+            if text != day_text:
+                day_text, day, today = text, date.fromisoformat(text), defaultdict(int)
+                self.net[day] = today
+            self.transfers += 1
+            today[debit] -= amount
+            today[credit] += amount
             if credit == issuance:
-                monthly_redeemed[str(day)[:7]] += amount
+                self.redeemed[day] += amount
             elif debit != issuance:
-                volume += amount
-                monthly_volume[str(day)[:7]] += amount
-                flows[_category(kinds[debit]), _category(kinds[credit])] += amount
-                active.update(k for k in (debit, credit) if kinds[k] in WALLETS)
+                self.volume[day] += amount
+                flows[categories[debit], categories[credit]] += amount
+                parties.add(debit)
+                parties.add(credit)
             yield Movement(debit, credit, amount)
 
-    community = [k for k in kinds if k != issuance]
+    def active(self) -> int:
+        return sum(1 for k in self.parties if self.categories[k] in WALLETS)
+
+
+def report(*, currency: Currency, since: datetime, until: datetime) -> Report:
+    """The figures of the window [since, until) (supply and reserve as of `until`), from two
+    aggregates and one ordered pass over the window's movements."""
+    categories, issuance = _accounts(currency)
+    opening = _balances(currency, before=since)
+    gathered = _Pass(categories, issuance)
     multiplier = local_multiplier(
-        movements=stream(), opening=opening, community=set(community), issuance=issuance
+        movements=gathered.movements(_movements(currency, since=since, until=until)),
+        opening=cast(Mapping[Hashable, int], opening),  # Mapping is invariant in its keys
+        community={k for k in categories if k != issuance},
+        issuance=issuance,
     )
+    days = _daily_supply(opening, gathered.net, issuance, since=since, until=until)
     reserve = _reserve_at(currency, until)
-    supply = (
-        days[-1]["supply"] if days else sum(max(0, b) for k, b in opening.items() if k != issuance)
-    )
-    average = sum(d["supply"] for d in days) / len(days) if days else 0
+    supply = days[-1]["supply"]
+    average = sum(d["supply"] for d in days) / len(days)
+    volume = sum(gathered.volume.values())
     backing = rates.backing_bps(reserve=reserve, outstanding=supply)
     return Report(
         since=since,
@@ -222,18 +258,18 @@ def report(*, currency: Currency, since: datetime, until: datetime) -> Report:
         backing_ratio=None if backing is None else backing / rates.BPS,
         volume=volume,
         velocity=round(volume / average, 4) if average else None,
-        active_accounts=len(active),
+        active_accounts=gathered.active(),
         lm3=multiplier.lm3,
         r1=multiplier.r1,
         r2=multiplier.r2,
         r3=multiplier.r3,
-        redemptions=_redeemed(currency, since=since, until=until),
-        transfers=transfers,
+        redemptions=sum(gathered.redeemed.values()),
+        transfers=gathered.transfers,
         daily=_with_reserve(currency, days, since=since),
-        monthly=_monthly(days, monthly_volume, monthly_redeemed),
+        monthly=_monthly(days, gathered.volume, gathered.redeemed),
         flows=[
             {"from": a, "to": b, "amount": amount}
-            for (a, b), amount in sorted(flows.items(), key=lambda f: -f[1])
+            for (a, b), amount in sorted(gathered.flows.items(), key=lambda f: -f[1])
         ],
     )
 
@@ -242,12 +278,12 @@ def _category(kind: str) -> str:
     return kind if kind in WALLETS else "fund"
 
 
-def _balances(currency: Currency, *, before: datetime) -> dict[Any, int]:
+def _balances(currency: Currency, *, before: datetime) -> dict[str, int]:
     """Posted balance of every local account just before `before`."""
-    balances: dict[Any, int] = defaultdict(int)
+    balances: dict[str, int] = defaultdict(int)
     sql = (
-        "SELECT debit_account_id, credit_account_id, SUM(amount) FROM ledger_transfer "
-        f"WHERE ledger_id = %s AND created_at < %s AND {_POSTED} "
+        f"SELECT {_key('debit_account_id')}, {_key('credit_account_id')}, SUM(amount) "
+        f"FROM ledger_transfer WHERE ledger_id = %s AND created_at < %s AND {_POSTED} "
         "GROUP BY debit_account_id, credit_account_id"
     )
     for debit, credit, total in _rows(sql, [currency.local_id, before]):
@@ -257,31 +293,10 @@ def _balances(currency: Currency, *, before: datetime) -> dict[Any, int]:
     return balances
 
 
-def _daily_net(
-    currency: Currency, *, since: datetime, until: datetime
-) -> dict[date, dict[Any, int]]:
-    net: dict[date, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
-    day = (
-        "DATE(created_at)"
-        if connection.vendor == "sqlite"
-        else "(created_at AT TIME ZONE 'UTC')::date"
-    )
-    sql = (
-        f"SELECT {day}, debit_account_id, credit_account_id, SUM(amount) FROM ledger_transfer "
-        f"WHERE ledger_id = %s AND created_at >= %s AND created_at < %s AND {_POSTED} "
-        f"GROUP BY 1, debit_account_id, credit_account_id"
-    )
-    for when, debit, credit, total in _rows(sql, [currency.local_id, since, until]):
-        amount = int(total)
-        net[_day(when)][debit] -= amount
-        net[_day(when)][credit] += amount
-    return net
-
-
 def _daily_supply(
-    opening: dict[Any, int],
-    net: dict[date, dict[Any, int]],
-    issuance: Any,
+    opening: dict[str, int],
+    net: dict[date, dict[str, int]],
+    issuance: str,
     *,
     since: datetime,
     until: datetime,
@@ -306,9 +321,9 @@ def _movements(
     currency: Currency, *, since: datetime, until: datetime
 ) -> Iterator[tuple[Any, ...]]:
     sql = (
-        "SELECT debit_account_id, credit_account_id, amount, created_at FROM ledger_transfer "
-        f"WHERE ledger_id = %s AND created_at >= %s AND created_at < %s AND {_POSTED} "
-        "ORDER BY created_at, id"
+        f"SELECT {_key('debit_account_id')}, {_key('credit_account_id')}, amount, {_day_text()} "
+        f"FROM ledger_transfer WHERE ledger_id = %s AND created_at >= %s AND created_at < %s "
+        f"AND {_POSTED} ORDER BY created_at, id"
     )
     return _rows(sql, [currency.local_id, since, until])
 
@@ -357,30 +372,25 @@ def _with_reserve(
 
 
 def _monthly(
-    days: list[dict[str, Any]], volume: dict[str, int], redeemed: dict[str, int]
+    days: list[dict[str, Any]], volume: dict[date, int], redeemed: dict[date, int]
 ) -> list[dict[str, Any]]:
-    months: dict[str, list[int]] = defaultdict(list)
+    months: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # supply sum, days, vol, red
     for entry in days:
-        months[entry["day"].isoformat()[:7]].append(entry["supply"])
+        month = months[entry["day"].isoformat()[:7]]
+        month[0] += entry["supply"]
+        month[1] += 1
+        month[2] += volume.get(entry["day"], 0)
+        month[3] += redeemed.get(entry["day"], 0)
     return [
         {
-            "month": month,
-            "volume": volume.get(month, 0),
-            "redeemed": redeemed.get(month, 0),
-            "average_supply": sum(s) // len(s),
-            "velocity": round(volume.get(month, 0) / (sum(s) / len(s)), 4) if sum(s) else None,
+            "month": name,
+            "volume": moved,
+            "redeemed": out,
+            "average_supply": total // count,
+            "velocity": round(moved / (total / count), 4) if total else None,
         }
-        for month, s in sorted(months.items())
+        for name, (total, count, moved, out) in sorted(months.items())
     ]
-
-
-def _redeemed(currency: Currency, *, since: datetime, until: datetime) -> int:
-    """Local dollars that went back to issuance in the window: redeemed, whoever recorded it."""
-    sql = (
-        "SELECT COALESCE(SUM(amount), 0) FROM ledger_transfer WHERE ledger_id = %s "
-        f"AND created_at >= %s AND created_at < %s AND {_POSTED} AND credit_account_id = %s"
-    )
-    return int(next(_rows(sql, [currency.local_id, since, until, currency.issuance_id]))[0])
 
 
 def requests_for(*, member: Member) -> list[PaymentRequest]:
