@@ -310,7 +310,7 @@ def report(request: HttpRequest, since: date | None = None, until: date | None =
     currency = selectors.currency_of(viewer.tenant)
     require(viewer, "currency.report", currency)
     start, end = selectors.window(since=since, until=until, today=timezone.now().date())
-    return selectors.report(currency=currency, since=start, until=end).headline()
+    return selectors.report_cached(currency=currency, since=start, until=end).headline()
 
 
 @router.get(

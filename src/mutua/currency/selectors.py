@@ -274,6 +274,20 @@ def report(*, currency: Currency, since: datetime, until: datetime) -> Report:
     )
 
 
+REPORT_SECONDS = 120
+
+
+def report_cached(*, currency: Currency, since: datetime, until: datetime) -> Report:
+    """`report`, kept two minutes: pages and the API would otherwise recount the window on every
+    view (about 4 s per million transfers). The command and `bench/currency.py` use `report`."""
+    key = f"mutua.currency.report.{currency.pk}.{since.isoformat()}.{until.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = report(currency=currency, since=since, until=until)
+        cache.set(key, found, REPORT_SECONDS)
+    return found
+
+
 def _category(kind: str) -> str:
     return kind if kind in WALLETS else "fund"
 

@@ -467,7 +467,7 @@ def report(request: HttpRequest) -> HttpResponse:
     since = _day(request.GET.get("since"), today - timedelta(days=89))
     until = _day(request.GET.get("until"), today)
     start, end = selectors.window(since=since, until=until, today=today)
-    found = selectors.report(currency=currency, since=start, until=end)
+    found = selectors.report_cached(currency=currency, since=start, until=end)
     figures = {
         **found.headline(),
         "daily": found.daily,

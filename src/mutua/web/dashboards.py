@@ -121,7 +121,7 @@ def officer_dashboard(member: Member) -> dict[str, Any]:
     since, until = currency_selectors.window(
         since=today - timedelta(days=89), until=today, today=today
     )
-    found = currency_selectors.report(currency=currency, since=since, until=until)
+    found = currency_selectors.report_cached(currency=currency, since=since, until=until)
     figures = {**found.headline(), "daily": found.daily, "monthly": found.monthly}
     figures["flows"] = found.flows
     scale = currency.local.scale
