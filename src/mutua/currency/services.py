@@ -219,11 +219,29 @@ def _percent(bps: int | None) -> str:
     return "—" if bps is None else f"{bps / 100:.2f}%"
 
 
-def _exchange_done(exchange_id: UUID, kind: ExchangeKind) -> Exchange | None:
-    done = Exchange.objects.filter(pk=exchange_id).first()
-    if done is not None and done.kind != kind:
-        raise Conflict(_("That id was already used for another exchange."), code="id_conflict")
-    return done
+def _exchange_start(
+    currency: Currency,
+    officer: Member,
+    account: Account,
+    *,
+    id: UUID,
+    kind: ExchangeKind,
+    amount: int,
+) -> Exchange | None:
+    """What both exchanges check first, under the currency's lock: who asks, for which wallet,
+    and whether this id was already exchanged (then that exchange is the answer)."""
+    require(officer, "currency.exchange", currency)
+    require(officer, "ledger.account.view", account)
+    Currency.objects.select_for_update().get(pk=currency.pk)
+    done = Exchange.objects.filter(pk=id).first()
+    if done is not None:
+        if done.kind != kind:
+            raise Conflict(_("That id was already used for another exchange."), code="id_conflict")
+        return done
+    if amount <= 0:
+        raise MutuaError(_("The amount must be more than zero."), code="amount_must_be_positive")
+    _wallet_check(currency, account)
+    return None
 
 
 @transaction.atomic
@@ -231,17 +249,12 @@ def exchange_in(
     *, currency: Currency, officer: Member, account: Account, dollars: int, id: UUID
 ) -> Exchange:
     """Record `dollars` cents received from the wallet's holder and issue local dollars to it."""
-    require(officer, "currency.exchange", currency)
-    require(officer, "ledger.account.view", account)
-    Currency.objects.select_for_update().get(pk=currency.pk)
-    if (done := _exchange_done(id, ExchangeKind.IN)) is not None:
+    done = _exchange_start(currency, officer, account, id=id, kind=ExchangeKind.IN, amount=dollars)
+    if done is not None:
         return done
-    if dollars <= 0:
-        raise MutuaError(_("The amount must be more than zero."), code="amount_must_be_positive")
     local = rates.issued_for(dollars=dollars, rate_bps=currency.rate_bps)
     if local <= 0:
         raise MutuaError(_("That buys less than one local cent."), code="amount_too_small")
-    _wallet_check(currency, account)
     _check_backing(currency, reserve_change=dollars, outstanding_change=local)
     memo = _("Exchange in")
     outcomes = ledger.transfers_create(
@@ -262,14 +275,9 @@ def exchange_out(
     *, currency: Currency, officer: Member, account: Account, local: int, id: UUID
 ) -> Exchange:
     """A merchant or organization returns `local` cents; it is paid dollars less the fee."""
-    require(officer, "currency.exchange", currency)
-    require(officer, "ledger.account.view", account)
-    Currency.objects.select_for_update().get(pk=currency.pk)
-    if (done := _exchange_done(id, ExchangeKind.OUT)) is not None:
+    done = _exchange_start(currency, officer, account, id=id, kind=ExchangeKind.OUT, amount=local)
+    if done is not None:
         return done
-    if local <= 0:
-        raise MutuaError(_("The amount must be more than zero."), code="amount_must_be_positive")
-    _wallet_check(currency, account)
     if account.kind == AccountKind.MEMBER:
         raise Refused(
             _("Local dollars are redeemed by merchants and organizations, not members."),
@@ -386,6 +394,15 @@ def credit_limit_set(
 # --- payments -------------------------------------------------------------------------------------
 
 
+def _own_wallet(currency: Currency, member: Member) -> Account:
+    wallet = selectors.wallet_of(currency=currency, member=member)
+    if wallet is None:
+        raise Refused(
+            _("You have no wallet yet: ask the credit union to open one."), code="no_wallet"
+        )
+    return wallet
+
+
 def payment_send(
     *,
     payer: Member,
@@ -397,11 +414,7 @@ def payment_send(
 ) -> TransferOutcome:
     """Pay a member or merchant by handle, from the payer's wallet (or an account they act for)."""
     currency = selectors.currency_of(payer.tenant)
-    source = from_account or selectors.wallet_of(currency=currency, member=payer)
-    if source is None:
-        raise Refused(
-            _("You have no wallet yet: ask the credit union to open one."), code="no_wallet"
-        )
+    source = from_account or _own_wallet(currency, payer)
     if not may(payer, "ledger.account.debit", source):
         raise Forbidden(_("You may not pay from this account."), code="forbidden")
     payee = selectors.wallet_by_handle(currency=currency, handle=to_handle)
@@ -434,11 +447,7 @@ def payment_request_create(
 ) -> PaymentRequest:
     """Ask a member to pay the requester's wallet (or an account the requester acts for)."""
     currency = selectors.currency_of(requester.tenant)
-    target = to_account or selectors.wallet_of(currency=currency, member=requester)
-    if target is None:
-        raise Refused(
-            _("You have no wallet yet: ask the credit union to open one."), code="no_wallet"
-        )
+    target = to_account or _own_wallet(currency, requester)
     if not may(requester, "ledger.account.debit", target):
         raise Forbidden(_("You may not ask for payment into this account."), code="forbidden")
     payer = Member.objects.filter(
@@ -495,11 +504,7 @@ def payment_request_answer(
 
 def _pay_request(payer: Member, asked: PaymentRequest, transfer_id: UUID) -> None:
     currency = selectors.currency_of(payer.tenant)
-    source = selectors.wallet_of(currency=currency, member=payer)
-    if source is None:
-        raise Refused(
-            _("You have no wallet yet: ask the credit union to open one."), code="no_wallet"
-        )
+    source = _own_wallet(currency, payer)
     outcome = ledger.transfer_create(
         community=currency.community,
         request=TransferRequest(
