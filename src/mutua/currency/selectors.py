@@ -24,7 +24,6 @@ from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
-from uuid import UUID
 
 from django.core.cache import cache
 from django.db import connection
@@ -37,6 +36,7 @@ from mutua.currency import rates
 from mutua.currency.circulation import Movement, local_multiplier
 from mutua.currency.models import Currency, PaymentRequest
 from mutua.ledger.models import Account, AccountKind, ChainDigest
+from mutua.ledger.statements import db_value
 
 WALLETS = (AccountKind.MEMBER, AccountKind.MERCHANT, AccountKind.ORGANIZATION)
 
@@ -123,6 +123,15 @@ class Report:
     monthly: list[dict[str, Any]] = field(default_factory=list)
     flows: list[dict[str, Any]] = field(default_factory=list)
 
+    def figures(self) -> dict[str, Any]:
+        """The headline with the series the pages chart."""
+        return {
+            **self.headline(),
+            "daily": self.daily,
+            "monthly": self.monthly,
+            "flows": self.flows,
+        }
+
     def headline(self) -> dict[str, Any]:
         return {
             "from": self.since.date().isoformat(),
@@ -142,26 +151,11 @@ class Report:
         }
 
 
-def _db(value: Any) -> Any:
-    if connection.vendor == "sqlite":
-        if isinstance(value, UUID):
-            return value.hex
-        if isinstance(value, datetime):
-            return str(value.astimezone(UTC).replace(tzinfo=None))
-    return value
-
-
 def _rows(sql: str, params: list[Any]) -> Iterator[tuple[Any, ...]]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_db(p) for p in params])
+        cursor.execute(sql, [db_value(p) for p in params])
         while chunk := cursor.fetchmany(20_000):
             yield from chunk
-
-
-def _day(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def _key(column: str) -> str:
@@ -358,19 +352,14 @@ def _with_reserve(
     """Each day's closing reserve and backing ratio beside its supply."""
     reserve = _reserve_at(currency, since)
     changes: dict[date, int] = defaultdict(int)
-    day = (
-        "DATE(created_at)"
-        if connection.vendor == "sqlite"
-        else "(created_at AT TIME ZONE 'UTC')::date"
-    )
     sql = (
-        f"SELECT {day}, SUM(CASE WHEN credit_account_id = %s THEN amount ELSE -amount END) "
+        f"SELECT {_day_text()}, SUM(CASE WHEN credit_account_id = %s THEN amount ELSE -amount END) "
         f"FROM ledger_transfer WHERE created_at >= %s AND {_POSTED} "
         "AND (credit_account_id = %s OR debit_account_id = %s) GROUP BY 1"
     )
     key = currency.reserve_id
     for when, change in _rows(sql, [key, since, key, key]):
-        changes[_day(when)] += int(change)
+        changes[date.fromisoformat(when)] += int(change)
     out = []
     for entry in days:
         reserve += changes.get(entry["day"], 0)
@@ -431,10 +420,8 @@ def transparency(*, community: Community, today: date) -> dict[str, Any]:
         "community": community.name,
         "currency": currency.local.code,
         "scale": currency.local.scale,
-        **found.headline(),
+        **found.figures(),
         "daily": [{**d, "day": d["day"].isoformat()} for d in found.daily],
-        "monthly": found.monthly,
-        "flows": found.flows,
         "digests": [
             {
                 "ledger": d.ledger.code,

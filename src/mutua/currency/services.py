@@ -35,7 +35,7 @@ from mutua.currency.models import (
 )
 from mutua.ledger import services as ledger
 from mutua.ledger.domain import Result, TransferOutcome, TransferRequest
-from mutua.ledger.messages import result_message
+from mutua.ledger.messages import refusal_raise
 from mutua.ledger.models import Account, AccountKind, Ledger
 
 # Codes of the accounts a currency needs (the demo's ledger opens the same ones).
@@ -191,11 +191,10 @@ def currency_settings_set(*, currency: Currency, officer: Member, settings: Sett
 
 
 def _refusal(outcomes: list[TransferOutcome]) -> None:
-    """Raise for the first transfer of a batch that was neither made nor made before."""
+    """Raise for the transfer that made a linked batch fail (the others only followed it)."""
     for outcome in outcomes:
-        if outcome.result not in (Result.OK, Result.EXISTS, Result.LINKED_EVENT_FAILED):
-            error = Conflict if outcome.result == Result.ID_CONFLICT else Refused
-            raise error(result_message(outcome.result), code=str(outcome.result))
+        if outcome.result != Result.LINKED_EVENT_FAILED:
+            refusal_raise(outcome)
 
 
 def _check_backing(currency: Currency, *, reserve_change: int, outstanding_change: int) -> None:
@@ -432,7 +431,7 @@ def payment_send(
         ),
         actor=payer,
     )
-    _refusal([outcome])
+    refusal_raise(outcome)
     return outcome
 
 
@@ -517,4 +516,4 @@ def _pay_request(payer: Member, asked: PaymentRequest, transfer_id: UUID) -> Non
         ),
         actor=payer,
     )
-    _refusal([outcome])
+    refusal_raise(outcome)

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from mutua.community.models import Community, Member, Organization
 from mutua.community.permissions import may, require, signed_in
 from mutua.core.errors import MutuaError, NotFound
-from mutua.core.money import format_amount
+from mutua.core.money import AmountError, format_amount, parse_amount
 from mutua.core.tenancy import community_scope
 from mutua.currency import demurrage, rates, selectors, services
 from mutua.currency.forms import (
@@ -227,8 +227,6 @@ def qr(request: HttpRequest, handle: str) -> HttpResponse:
     payee = selectors.wallet_by_handle(currency=currency, handle=handle)
     amount = None
     if request.GET.get("amount"):
-        from mutua.core.money import AmountError, parse_amount
-
         try:
             amount = parse_amount(request.GET["amount"], scale=currency.local.scale)
         except AmountError as error:
@@ -468,12 +466,7 @@ def report(request: HttpRequest) -> HttpResponse:
     until = _day(request.GET.get("until"), today)
     start, end = selectors.window(since=since, until=until, today=today)
     found = selectors.report_cached(currency=currency, since=start, until=end)
-    figures = {
-        **found.headline(),
-        "daily": found.daily,
-        "monthly": found.monthly,
-        "flows": found.flows,
-    }
+    figures = found.figures()
     return render(
         request,
         "currency/report.html",

@@ -25,10 +25,10 @@ from pydantic import Field
 from mutua.api import error_responses
 from mutua.community.models import Member
 from mutua.community.permissions import may, require, signed_in
-from mutua.core.errors import Conflict, Forbidden, NotFound, Refused
+from mutua.core.errors import Forbidden, NotFound
 from mutua.ledger import selectors, services
 from mutua.ledger.domain import Kind, Result, TransferOutcome, TransferRequest
-from mutua.ledger.messages import result_message
+from mutua.ledger.messages import refusal_raise
 from mutua.ledger.models import Account, Transfer
 
 router = Router(tags=["ledger"])
@@ -148,11 +148,8 @@ def _may_debit(viewer: Member, items: list[TransferIn]) -> None:
 
 
 def _single(outcome: TransferOutcome) -> tuple[int, dict[str, Any]]:
-    if outcome.result in (Result.OK, Result.EXISTS):
-        return (201 if outcome.result == Result.OK else 200), outcome._asdict()
-    if outcome.result == Result.ID_CONFLICT:
-        raise Conflict(result_message(outcome.result), code="id_conflict")
-    raise Refused(result_message(outcome.result), code=str(outcome.result))
+    refusal_raise(outcome)
+    return (201 if outcome.result == Result.OK else 200), outcome._asdict()
 
 
 @router.post(

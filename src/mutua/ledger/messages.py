@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from mutua.ledger.domain import Result
+from mutua.core.errors import Conflict, Refused
+from mutua.ledger.domain import Result, TransferOutcome
 
 MESSAGES = {
     Result.OK: _("Done."),
@@ -29,3 +30,12 @@ MESSAGES = {
 
 def result_message(result: Result) -> str:
     return str(MESSAGES[result])
+
+
+def refusal_raise(outcome: TransferOutcome) -> None:
+    """Raise the error of a transfer that was neither made now nor made before (`ok`, `exists`):
+    `Conflict` for a reused id, `Refused` for the rest, with the result as its code."""
+    if outcome.result in (Result.OK, Result.EXISTS):
+        return
+    error = Conflict if outcome.result == Result.ID_CONFLICT else Refused
+    raise error(result_message(outcome.result), code=str(outcome.result))

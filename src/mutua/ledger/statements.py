@@ -53,6 +53,11 @@ def _sqlite() -> bool:
     return connection.vendor == "sqlite"
 
 
+def db_value(value: Any) -> Any:
+    """A query parameter as this database stores it (see `_db`)."""
+    return _db(value) if _sqlite() else value
+
+
 def _db(value: Any) -> Any:
     """A value as Django stores it on SQLite: UUIDs as 32 hex digits, times as naive UTC text
     (PostgreSQL takes values as they are)."""

@@ -122,8 +122,7 @@ def officer_dashboard(member: Member) -> dict[str, Any]:
         since=today - timedelta(days=89), until=today, today=today
     )
     found = currency_selectors.report_cached(currency=currency, since=since, until=until)
-    figures = {**found.headline(), "daily": found.daily, "monthly": found.monthly}
-    figures["flows"] = found.flows
+    figures = found.figures()
     scale = currency.local.scale
     return {**context, "figures": figures, "scale": scale, **report_charts(figures, scale)}
 
