@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "mutua.community",
     "mutua.ledger",
     "mutua.currency",
+    "mutua.aid",
 ]
 
 MIDDLEWARE = [
