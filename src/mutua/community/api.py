@@ -76,6 +76,9 @@ class NeedsOut(Schema):
     urgent_medical: bool
     notes: str
     address: str
+    latitude: float | None
+    longitude: float | None
+    cross_streets: str
 
 
 class NeedsIn(Schema):
@@ -84,6 +87,9 @@ class NeedsIn(Schema):
     urgent_medical: bool | None = None
     notes: str | None = Field(None, max_length=2000)
     address: str | None = Field(None, max_length=500)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    cross_streets: str | None = Field(None, max_length=120)
 
 
 class HouseholdIn(Schema):
@@ -192,6 +198,9 @@ def _needs_out(needs: Any) -> dict[str, Any]:
         "urgent_medical": needs.urgent_medical,
         "notes": needs.notes,
         "address": needs.address,
+        "latitude": needs.latitude,
+        "longitude": needs.longitude,
+        "cross_streets": needs.cross_streets,
     }
 
 

@@ -100,6 +100,22 @@ class HouseholdNeedsForm(forms.Form):
     address = forms.CharField(
         label=_("Address"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text=_("For delivery routes, e.g. 42.4495 (from any map; nothing is looked up)."),
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180
+    )
+    cross_streets = forms.CharField(
+        label=_("Cross streets"),
+        required=False,
+        max_length=120,
+        help_text=_("All that volunteers other than the driver see, e.g. 'Main St & 3rd Ave'."),
+    )
 
 
 class HouseholdCreateForm(HouseholdNeedsForm):
@@ -118,7 +134,7 @@ class HouseholdCreateForm(HouseholdNeedsForm):
     def __init__(self, *args: Any, with_needs: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not with_needs:
-            for field in ("diets", "allergens", "urgent_medical", "notes", "address"):
+            for field in HouseholdNeedsForm.base_fields:
                 del self.fields[field]
 
 

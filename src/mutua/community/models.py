@@ -121,6 +121,11 @@ class HouseholdNeeds(models.Model):
     urgent_medical = models.BooleanField(_("urgent medical need"), default=False)
     notes = models.TextField(_("other needs"), blank=True)
     address = models.TextField(_("address"), blank=True)
+    # Where deliveries go: entered by a coordinator (no online geocoding). The cross streets are
+    # what a delivery shows to anyone but its own driver.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    cross_streets = models.CharField(_("cross streets"), max_length=120, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     objects: "models.Manager[HouseholdNeeds]" = CommunityScopedManager()

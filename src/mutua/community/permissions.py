@@ -53,6 +53,25 @@ RULES: dict[str, frozenset[Role]] = {
     "currency.credit_limit": frozenset({R.CU_OFFICER}),
     "currency.settings": frozenset({R.CU_OFFICER}),
     "currency.report": frozenset({R.CU_OFFICER, R.ADMIN}),
+    # Mutual aid: coordinators run the pantry; volunteers receive, count, take requests by phone,
+    # hand out pick-ups and drive; any member may offer goods or time (households ask for
+    # themselves, see `aid.services.requests`).
+    "aid.stock.view": frozenset({R.COORDINATOR, R.VOLUNTEER}),
+    "aid.stock.receive": frozenset({R.COORDINATOR, R.VOLUNTEER}),
+    "aid.stock.count": frozenset({R.COORDINATOR, R.VOLUNTEER}),
+    "aid.stock.manage": frozenset({R.COORDINATOR}),
+    "aid.count.finalize": frozenset({R.COORDINATOR}),
+    "aid.purchase": frozenset({R.COORDINATOR}),
+    "aid.request.create_for": frozenset({R.COORDINATOR, R.VOLUNTEER}),
+    "aid.request.list": frozenset({R.COORDINATOR}),
+    "aid.allocate": frozenset({R.COORDINATOR}),
+    "aid.pickup": frozenset({R.COORDINATOR, R.VOLUNTEER}),
+    "aid.route.plan": frozenset({R.COORDINATOR}),
+    "aid.route.drive": frozenset({R.VOLUNTEER, R.COORDINATOR}),
+    "aid.offer.create": frozenset(Role),
+    "aid.shift.manage": frozenset({R.COORDINATOR}),
+    "aid.shift.join": frozenset({R.VOLUNTEER, R.COORDINATOR}),
+    "aid.report": frozenset({R.COORDINATOR, R.ADMIN}),
     # Dashboards: one per role.
     **{f"dashboard.{role.value}": frozenset({role}) for role in Role},
 }

@@ -287,11 +287,18 @@ def household_needs_update(
     urgent_medical: bool | None = None,
     notes: str | None = None,
     address: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    cross_streets: str | None = None,
 ) -> HouseholdNeeds:
     if actor is not None:
         require(actor, "household.edit_needs", household)
     needs = HouseholdNeeds.objects.select_for_update().get(household=household)
     problems = _needs_problems(diets or [], allergens or [])
+    if latitude is not None and not -90 <= latitude <= 90:
+        problems["latitude"] = [_("A latitude lies between -90 and 90.")]
+    if longitude is not None and not -180 <= longitude <= 180:
+        problems["longitude"] = [_("A longitude lies between -180 and 180.")]
     if problems:
         raise MutuaError(
             _("Please correct the highlighted details."), code="invalid_needs", fields=problems
@@ -303,6 +310,9 @@ def household_needs_update(
         ("urgent_medical", urgent_medical),
         ("notes", notes),
         ("address", address),
+        ("latitude", latitude),
+        ("longitude", longitude),
+        ("cross_streets", cross_streets),
     ):
         if value is not None and getattr(needs, field) != value:
             setattr(needs, field, sorted(set(value)) if isinstance(value, list) else value)

@@ -173,6 +173,9 @@ def household_needs_edit(request: HttpRequest, household_id: UUID) -> HttpRespon
             "urgent_medical": needs.urgent_medical,
             "notes": needs.notes,
             "address": needs.address,
+            "latitude": needs.latitude,
+            "longitude": needs.longitude,
+            "cross_streets": needs.cross_streets,
         },
     )
     if request.method == "POST" and form.is_valid():
