@@ -131,3 +131,4 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", "mutua.community.api.router")
 api.add_router("/ledger", "mutua.ledger.api.router")
 api.add_router("/currency", "mutua.currency.api.router")
+api.add_router("/aid", "mutua.aid.api.router")

@@ -30,6 +30,7 @@ urlpatterns = [
     path("community/", include("mutua.community.urls")),
     path("ledger/", include("mutua.ledger.urls")),
     path("currency/", include("mutua.currency.urls")),
+    path("aid/", include("mutua.aid.urls")),
     path("pay/<str:handle>/", currency_views.pay, name="currency-pay"),
     path("c/<slug:slug>/transparency/", currency_views.transparency, name="currency-transparency"),
     path("api/v1/", api.urls),

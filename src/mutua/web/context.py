@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mutua.aid.access import aid_scope
 from mutua.community.permissions import dashboards_for, may
 
 # (label, url name, action that must be allowed)
@@ -21,6 +22,39 @@ _LINKS = [
     (_("Invitations"), "invitation-list", "invitation.create"),
     (_("Audit log"), "audit-list", "audit.view"),
 ]
+# The pantry's pages: their roles count only when held in the community's aid group (`aid.access`).
+# (label, url name, action that must be allowed, action that hides the link because another page
+# covers it: coordinators reach their own routes from "Deliveries"; pantry staff reach the offers
+# from their dashboards)
+_AID_LINKS = [
+    (_("Pantry stock"), "aid-stock", "aid.stock.view", None),
+    (_("Intake"), "aid-intake", "aid.stock.receive", None),
+    (_("Aid requests"), "aid-request-list", "aid.request.list", None),
+    (_("Allocation"), "aid-runs", "aid.allocate", None),
+    (_("Pick-ups"), "aid-pickups", "aid.pickup", None),
+    (_("Deliveries"), "aid-routes", "aid.route.plan", None),
+    (_("My routes"), "aid-my-routes", "aid.route.drive", "aid.route.plan"),
+    (_("Shifts"), "aid-shifts", "aid.shift.join", None),
+    (_("Aid report"), "aid-report", "aid.report", None),
+    (_("Offer help"), "aid-offers", "aid.offer.create", "aid.stock.view"),
+]
+# A household's own pages: for members who belong to a household.
+_HOUSEHOLD_LINKS = [
+    (_("Ask for aid"), "aid-request-new"),
+    (_("My requests"), "aid-my-requests"),
+]
+
+
+def _aid_links(user: Any) -> list[dict[str, Any]]:
+    scope = aid_scope(user.community_id)  # one look-up of the aid group for all the links
+    links = [
+        {"label": label, "url": reverse(name)}
+        for label, name, action, covered in _AID_LINKS
+        if may(user, action, scope) and not (covered and may(user, covered, scope))
+    ]
+    if user.household_id is not None:
+        links += [{"label": label, "url": reverse(name)} for label, name in _HOUSEHOLD_LINKS]
+    return links
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -42,5 +76,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {"label": label, "url": reverse(name)}
             for label, name, action in _LINKS
             if may(user, action, community)
-        ],
+        ]
+        + _aid_links(user),
     }

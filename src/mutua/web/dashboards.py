@@ -1,7 +1,8 @@
 """What each role's dashboard shows. One function per role, each returning the template context.
 
 Dashboards read through the community app's selectors, so they show only what the role may see.
-Later domains (ledger, aid, co-op, gardens, learning, art) add their panels here.
+Later domains (co-op, gardens, learning, art) add their panels here; the aid coordinator's and
+volunteers' pantry panels read through `aid.selectors`, guarded by the aid group's roles.
 """
 
 from collections.abc import Callable
@@ -10,6 +11,9 @@ from typing import Any
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from mutua.aid import selectors as aid_selectors
+from mutua.aid.access import aid_may
+from mutua.aid.models import RequestStatus
 from mutua.community import selectors
 from mutua.community.models import Member, Membership, Organization
 from mutua.community.permissions import may
@@ -57,10 +61,41 @@ def member_dashboard(member: Member) -> dict[str, Any]:
     }
 
 
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _pantry(member: Member) -> dict[str, Any]:
+    """The aid coordinator's pantry at a glance: alerts, what waits, and requests by status."""
+    if not aid_may(member, "aid.stock.view", member.community):
+        return {}
+    expired = list(aid_selectors.expired_levels(viewer=member))
+    context: dict[str, Any] = {
+        "pantry": True,
+        "low_stock": aid_selectors.low_stock_alerts(viewer=member),
+        "expired": expired[:8],
+        "expired_units": sum(level.on_hand for level in expired),
+        "pickups_waiting": aid_selectors.pickups_waiting(viewer=member).count(),
+    }
+    if aid_may(member, "aid.request.list", member.community):
+        counts = dict(
+            aid_selectors.request_list(viewer=member)
+            .values_list("status")
+            .annotate(n=Count("id", distinct=True))
+        )
+        context["new_requests"] = counts.get(RequestStatus.NEW, 0)
+        context["requests_chart"] = bar_chart(
+            str(_("Aid requests by status")),
+            [(str(label), counts.get(value, 0)) for value, label in RequestStatus.choices],
+        )
+    return context
+
+
 def coordinator_dashboard(member: Member) -> dict[str, Any]:
     households = selectors.household_list(viewer=member)
     sizes = households.values("size").annotate(n=Count("id")).order_by("size")
     return {
+        **_pantry(member),
         "teams": _teams(member, Role.COORDINATOR),
         "household_count": households.count(),
         "people_count": sum(row["size"] * row["n"] for row in sizes),
@@ -92,6 +127,22 @@ def admin_dashboard(member: Member) -> dict[str, Any]:
         "join_requests": selectors.join_request_list(viewer=member)[:10],
         "audit_entries": audit_list(community_id=member.tenant_id, limit=10),
     }
+
+
+def volunteer_dashboard(member: Member) -> dict[str, Any]:
+    """Volunteers: their upcoming shifts and their own delivery routes (pantry volunteers only)."""
+    context: dict[str, Any] = {"teams": _teams(member, Role.VOLUNTEER)}
+    if aid_may(member, "aid.shift.join", member.community):
+        context["shifts"] = [
+            (shift, any(s.member_id == member.pk for s in shift.signups.all()))
+            for shift in aid_selectors.shifts_upcoming(viewer=member)[:6]
+        ]
+    if aid_may(member, "aid.route.drive", member.community):
+        context["my_routes"] = [
+            (route, _clock(route.starts), _clock(route.ends))
+            for route in aid_selectors.routes_of_driver(viewer=member)[:5]
+        ]
+    return context
 
 
 def team_dashboard(role: Role) -> Builder:
@@ -154,10 +205,13 @@ BUILDERS: dict[Role, Builder] = {
     Role.INVESTOR: community_role_dashboard,
     Role.CU_OFFICER: officer_dashboard,
     **{role: team_dashboard(role) for role in TEAM_ROLES},
+    Role.VOLUNTEER: volunteer_dashboard,
 }
 
 
 def dashboard_template(role: Role) -> str:
+    if role == Role.VOLUNTEER:
+        return "web/dashboards/volunteer.html"
     if role in TEAM_ROLES:
         return "web/dashboards/team.html"
     if role in (Role.ARTIST, Role.INVESTOR):

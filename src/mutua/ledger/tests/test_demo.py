@@ -56,7 +56,8 @@ def _wallets(kind: AccountKind) -> list[Account]:
 def test_the_demo_has_thousands_of_transfers_over_four_months_in_business_hours(
     books: Run,
 ) -> None:
-    transfers = Transfer.objects.all()
+    # The aid demo's purchase from the co-op is paid at the moment the demo runs.
+    transfers = Transfer.objects.exclude(code="aid_purchase")
     assert 3_000 <= transfers.count() <= 6_000
     span = transfers.aggregate(first=Min("created_at"), last=Max("created_at"))
     assert span["last"] - span["first"] >= timedelta(days=110)

@@ -29,6 +29,10 @@ FAIL_WHEN_INCOMPLETE = {"aria-valid-attr-value"}
 VIEWPORTS = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
 HOUSEHOLD = "{household}"  # stands for the first household in the coordinator's list
 ACCOUNT = "{account}"  # stands for the first account in the visitor's list of accounts
+ROUTE = "{route}"  # stands for the first of the visitor's own delivery routes
+RUN = "{run}"  # stands for the latest allocation run
+# placeholder -> (the page that lists them, the start of their links)
+FIRST_LINKS = {ROUTE: ("/aid/routes/mine/", "/aid/routes/"), RUN: ("/aid/runs/", "/aid/runs/")}
 
 # (visitor, path, rule id) -> why it is excused. Only for violations that sit in a template this
 # module's authors may not change; each names the template so its owner can fix it and remove it.
@@ -73,6 +77,22 @@ PAGES = [
     pytest.param(
         "coordinator@phone", f"/community/households/{HOUSEHOLD}/", 200, id="household-phone"
     ),
+    pytest.param("coordinator", "/aid/stock/", 200, id="aid-stock"),
+    pytest.param("coordinator", "/aid/intake/", 200, id="aid-intake"),
+    pytest.param("coordinator", "/aid/requests/", 200, id="aid-requests"),
+    pytest.param("coordinator", "/aid/runs/", 200, id="aid-runs"),
+    pytest.param("coordinator", f"/aid/runs/{RUN}/", 200, id="aid-run"),
+    pytest.param("coordinator", "/aid/routes/", 200, id="aid-routes"),
+    pytest.param("coordinator", "/aid/report/", 200, id="aid-report"),
+    pytest.param("coordinator", "/aid/offers/", 200, id="aid-offers"),
+    pytest.param("volunteer", "/aid/pickups/", 200, id="aid-pickups"),
+    pytest.param("volunteer", "/aid/shifts/", 200, id="aid-shifts"),
+    pytest.param("volunteer", "/aid/requests/phone/", 200, id="aid-phone-request"),
+    pytest.param("volunteer", f"/aid/routes/{ROUTE}/", 200, id="aid-my-route"),
+    pytest.param("volunteer@phone", f"/aid/routes/{ROUTE}/", 200, id="aid-my-route-phone"),
+    pytest.param("member", "/aid/requests/new/", 200, id="aid-ask"),
+    pytest.param("member@phone", "/aid/requests/new/", 200, id="aid-ask-phone"),
+    pytest.param("member", "/aid/requests/mine/", 200, id="aid-my-requests"),
 ]
 
 # Submitted as they stand, with these fields filled in by label, each form shows its errors.
@@ -85,6 +105,8 @@ FORMS_WITH_ERRORS = [
     ),
     pytest.param("anonymous", "/c/riverbend/join/", {}, id="ask-to-join-errors"),
     pytest.param("member", "/pay/bluebird-bakery/", {"Amount": "-1"}, id="pay-link-errors"),
+    pytest.param("coordinator", "/aid/runs/", {"Pick-up date": ""}, id="aid-run-errors"),
+    pytest.param("member", "/aid/offers/", {}, id="aid-offer-errors"),
 ]
 
 AXE = Axe()
@@ -161,6 +183,12 @@ def first_account_id(page) -> str:
     return str(href).rstrip("/").rsplit("/", 1)[-1]
 
 
+def first_link_id(page, listing: str, prefix: str) -> str:
+    page.goto(listing)
+    href = page.locator(f"main a[href^='{prefix}']").first.get_attribute("href")
+    return str(href).rstrip("/").rsplit("/", 1)[-1]
+
+
 def choose_language(page, code: str) -> None:
     page.locator("#language-select").select_option(code)
     page.locator(".language button[type=submit]").click()
@@ -171,6 +199,9 @@ def choose_language(page, code: str) -> None:
 def test_the_page_meets_wcag_aa(visitor_page, visitor, path, status) -> None:
     url = path.replace(HOUSEHOLD, first_household_id(visitor_page)) if HOUSEHOLD in path else path
     url = url.replace(ACCOUNT, first_account_id(visitor_page)) if ACCOUNT in url else url
+    for placeholder, (listing, prefix) in FIRST_LINKS.items():
+        if placeholder in url:
+            url = url.replace(placeholder, first_link_id(visitor_page, listing, prefix))
     response = visitor_page.goto(url)
     assert response.status == status, f"{url} as {visitor} answered {response.status}"
     assert_meets_wcag(visitor_page, visitor, path, f"{url} as {visitor}")

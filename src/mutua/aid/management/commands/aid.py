@@ -1,0 +1,48 @@
+"""`mutua aid allocate --from FILE.json`: run the fair allocator on a self-contained instance.
+
+No database: the file holds the pick-up date, items, lots and requests (`allocation_format`, and
+`docs/aid-allocation.md` for the format). The allocation is printed as JSON on standard output. A
+file that cannot be allocated fails with one error naming every problem found in it. The action
+argument leaves room for more actions on the aid app.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mutua.aid.allocation import AllocationInputError, allocate
+from mutua.aid.allocation_format import allocation_to_json, problem_from_json
+
+
+class Command(BaseCommand):
+    help = "Mutual aid: `allocate --from FILE.json` prints the fair allocation of the file's stock."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["allocate"])
+        parser.add_argument(
+            "--from", dest="source", metavar="FILE", help="allocate: the instance, as JSON"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "allocate":
+            self._allocate(options["source"])
+
+    def _allocate(self, source: str | None) -> None:
+        if source is None:
+            raise CommandError("Say which file to allocate: --from FILE.json.")
+        try:
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
+        except OSError as error:
+            raise CommandError(f"Cannot read {source}: {error.strerror or error}.") from error
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CommandError(f"{source} is not valid JSON: {error}.") from error
+        try:
+            allocation = allocate(problem_from_json(data))
+        except AllocationInputError as error:
+            problems = "\n".join(f"- {problem}" for problem in error.problems)
+            raise CommandError(
+                f"{source} cannot be allocated ({len(error.problems)} problem(s)):\n{problems}"
+            ) from error
+        self.stdout.write(json.dumps(allocation_to_json(allocation), indent=2, ensure_ascii=False))

@@ -1,0 +1,236 @@
+"""Writing intake: donations (with a receipt for the donor) and purchases paid from the aid fund in
+local dollars, entered by hand or imported from a CSV intake list.
+
+An intake is one unit of work: its lots, its receive movements, and for a purchase the ledger
+transfer from the aid fund to the seller's wallet commit together or not at all. A CSV import is
+checked whole first and every bad row reported (beancount's habit), so a volunteer fixes the file
+once instead of once per error; nothing is received until every row is good.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutua.aid.access import aid_require
+from mutua.aid.models import (
+    LOCATION_STORAGE,
+    DonorKind,
+    Intake,
+    IntakeKind,
+    Item,
+    Location,
+    LocationKind,
+)
+from mutua.aid.services.stock import stock_receive
+from mutua.community.models import Community, Member, Organization
+from mutua.core.errors import MutuaError, Refused
+from mutua.core.ids import new_id
+from mutua.core.services import audit_record
+from mutua.currency import selectors as currency_selectors
+from mutua.ledger import services as ledger
+from mutua.ledger.domain import TransferRequest
+from mutua.ledger.messages import refusal_raise
+
+CSV_COLUMNS = ("item", "quantity", "expires", "location")
+
+
+@dataclass(frozen=True)
+class IntakeLine:
+    item: Item
+    quantity: int
+    location: Location
+    expires: date | None = None
+
+
+@dataclass(frozen=True)
+class Donor:
+    name: str
+    kind: str = DonorKind.PERSON
+    # For a purchase: the organization paid, and what it was paid (local cents).
+    seller: Organization | None = None
+    amount: int = 0
+
+
+def _donor_problems(donor: Donor, lines: list[IntakeLine]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if not donor.name.strip():
+        problems["donor_name"] = [_("Say who the goods came from.")]
+    if donor.kind not in DonorKind.values:
+        problems["donor_kind"] = [_("Choose person, business, co-op, garden or other.")]
+    if not lines:
+        problems["lines"] = [_("An intake has at least one line.")]
+    if donor.seller is not None and donor.amount <= 0:
+        problems["amount"] = [_("Say how much was paid, more than zero.")]
+    return problems
+
+
+def _pay_seller(actor: Member, community: Community, donor: Donor, number: int) -> UUID:
+    """The aid fund pays the seller's wallet; refused (nothing received) if the fund is short."""
+    assert donor.seller is not None
+    currency = currency_selectors.currency_of(community)
+    wallet = currency_selectors.wallet_of(currency=currency, organization=donor.seller)
+    if wallet is None:
+        raise Refused(
+            _("%(seller)s has no local-dollar wallet to be paid into.")
+            % {"seller": donor.seller.name},
+            code="no_wallet",
+        )
+    transfer_id = new_id()
+    refusal_raise(
+        ledger.transfer_create(
+            community=community,
+            request=TransferRequest(
+                id=transfer_id,
+                debit_account_id=currency.aid_fund_id,
+                credit_account_id=wallet.id,
+                amount=donor.amount,
+                code="aid_purchase",
+                memo=_("Aid purchase, intake %(n)s") % {"n": number},
+            ),
+            actor=actor,
+        )
+    )
+    return transfer_id
+
+
+@transaction.atomic
+def intake_record(
+    *,
+    actor: Member,
+    community: Community,
+    donor: Donor,
+    lines: list[IntakeLine],
+    note: str = "",
+    now: datetime | None = None,
+) -> Intake:
+    """Receive a donation (no seller) or a purchase (a seller and an amount) into stock."""
+    purchase = donor.seller is not None
+    aid_require(actor, "aid.purchase" if purchase else "aid.stock.receive", community)
+    problems = _donor_problems(donor, lines)
+    if problems:
+        raise MutuaError(
+            _("Please correct the highlighted details."), code="invalid_intake", fields=problems
+        )
+    # Receipt numbers run per community without gaps in normal use; the unique constraint
+    # refuses a duplicate if two intakes race for the same number (the second retries).
+    number = (Intake.objects.filter(community=community).aggregate(n=Max("number"))["n"] or 0) + 1
+    intake = Intake(
+        community=community,
+        number=number,
+        kind=IntakeKind.PURCHASE if purchase else IntakeKind.DONATION,
+        donor_kind=donor.kind,
+        donor_name=donor.name.strip(),
+        seller=donor.seller,
+        amount=donor.amount if purchase else 0,
+        note=note[:200],
+        received_by=actor,
+        received_at=now or timezone.now(),
+    )
+    if purchase:
+        # The payment is made now whatever day the goods are dated: the ledger is never backdated.
+        intake.transfer_id = _pay_seller(actor, community, donor, number)
+    intake.save()
+    for line in lines:
+        stock_receive(
+            actor=actor,
+            item=line.item,
+            quantity=line.quantity,
+            location=line.location,
+            expires=line.expires,
+            intake=intake,
+            now=intake.received_at,
+        )
+    audit_record(action="aid.intake.recorded", actor=actor, obj=intake, data={"lines": len(lines)})
+    return intake
+
+
+def _csv_row(
+    row: dict[str, str],
+    items: dict[str, Item],
+    locations: dict[str, Location],
+    today: date,
+) -> tuple[IntakeLine | None, list[str]]:
+    errors = []
+    item = items.get((row.get("item") or "").strip().lower())
+    if item is None:
+        errors.append(_("unknown item %(name)r") % {"name": (row.get("item") or "").strip()})
+    location = locations.get((row.get("location") or "").strip().lower())
+    if location is None:
+        errors.append(
+            _("unknown location %(name)r") % {"name": (row.get("location") or "").strip()}
+        )
+    quantity = (row.get("quantity") or "").strip()
+    if not (quantity.isascii() and quantity.isdigit()) or int(quantity) <= 0:
+        errors.append(_("quantity %(q)r is not a whole number above zero") % {"q": quantity})
+    expires: date | None = None
+    text = (row.get("expires") or "").strip()
+    if text:
+        try:
+            expires = date.fromisoformat(text)
+        except ValueError:
+            errors.append(_("expiry %(d)r is not a date like 2026-12-31") % {"d": text})
+        else:
+            if expires < today:
+                errors.append(_("already expired on %(d)s") % {"d": text})
+    if (
+        item is not None
+        and location is not None
+        and item.storage not in LOCATION_STORAGE[location.kind]
+    ):
+        errors.append(
+            _("%(item)s cannot be stored in %(location)s")
+            % {"item": item.name, "location": location.name}
+        )
+    if errors:
+        return None, errors
+    assert item is not None and location is not None
+    return IntakeLine(item=item, quantity=int(quantity), location=location, expires=expires), []
+
+
+def intake_lines_from_csv(
+    *, community: Community, text: str, today: date | None = None
+) -> list[IntakeLine]:
+    """Parse an intake list (columns item, quantity, expires, location; a header row first).
+    Raises one error listing every bad row, by its line number in the file."""
+    today = today or timezone.localdate()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in CSV_COLUMNS if name not in header and name != "expires"]
+    if missing:
+        raise MutuaError(
+            _("The file needs the columns %(cols)s; missing: %(missing)s.")
+            % {"cols": ", ".join(CSV_COLUMNS), "missing": ", ".join(missing)},
+            code="invalid_csv",
+        )
+    reader.fieldnames = header
+    items = {i.name.lower(): i for i in Item.objects.filter(community=community, active=True)}
+    locations = {
+        loc.name.lower(): loc
+        for loc in Location.objects.filter(community=community).exclude(kind=LocationKind.HELD)
+    }
+    lines, bad = [], []
+    for row in reader:
+        line, errors = _csv_row(row, items, locations, today)
+        if errors:
+            bad.append(
+                _("line %(n)s: %(errors)s") % {"n": reader.line_num, "errors": "; ".join(errors)}
+            )
+        elif line is not None:
+            lines.append(line)
+    if bad or not lines:
+        raise MutuaError(
+            _("Nothing was received: %(n)s bad rows. Fix them and import the file again.")
+            % {"n": len(bad)}
+            if bad
+            else _("The file has no rows."),
+            code="invalid_csv",
+            fields={"file": bad or [_("The file has no rows.")]},
+        )
+    return lines
