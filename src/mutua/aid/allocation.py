@@ -381,8 +381,9 @@ class _Glop:
         """Queue a change: `what` is var_lower, var_upper, row_lower, objective or matrix."""
         self.changes[what][key] = value
 
-    def solve(self) -> _Solution | None:
-        """Apply the queued changes and solve; None if the program is infeasible."""
+    def optimum(self) -> _Solution:
+        """Apply the queued changes and solve. Every program here is feasible (nobody is ever
+        asked for more than it already has) and bounded (levels are at most 1)."""
         if self.changes:
             self.solver.update(self._update())
             self.changes.clear()
@@ -394,22 +395,15 @@ class _Glop:
             None,
             None,
         )
-        if result.termination.reason == result_pb2.TERMINATION_REASON_INFEASIBLE:
-            return None
         if result.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL:
             raise RuntimeError(f"allocation: the linear program ended {result.termination}")
         solution = result.solutions[0]
-        values = np.array(solution.primal_solution.variable_values.values)
-        duals = np.array(solution.dual_solution.dual_values.values)
-        costs = np.array(solution.dual_solution.reduced_costs.values)
-        return _Solution(solution.primal_solution.objective_value, values, duals, costs)
-
-    def optimum(self) -> _Solution:
-        """Like `solve`, for a program that is feasible by construction."""
-        solution = self.solve()
-        if solution is None:
-            raise RuntimeError("allocation: a linear program that cannot be infeasible was")
-        return solution
+        return _Solution(
+            solution.primal_solution.objective_value,
+            np.array(solution.primal_solution.variable_values.values),
+            np.array(solution.dual_solution.dual_values.values),
+            np.array(solution.dual_solution.reduced_costs.values),
+        )
 
     def _update(self) -> model_update_pb2.ModelUpdateProto:
         update = model_update_pb2.ModelUpdateProto()
@@ -458,15 +452,6 @@ class _LeximinModel:
         for r in requests:
             self.glop.set("matrix", (self.row[r], 0), 0.0)
             self.glop.set("row_lower", self.row[r], levels[r] - self.part.offset[r] - _SLACK)
-
-    def try_level(self) -> float | None:
-        """The highest common level of the free requests, or None if the frozen ones' levels
-        cannot all be met (a probe of `_jump`)."""
-        solution = self.glop.solve()
-        if solution is None:
-            return None
-        self.values = solution.values
-        return solution.objective
 
     def raise_level(self, free: set[int]) -> tuple[float, set[int], set[int]]:
         """Maximise the level `t` of the free requests. Return it, the free requests whose row has
@@ -640,8 +625,7 @@ def _leximin(pool: _Pool, part: _Part) -> None:
 
 def _levels(lp: _LeximinModel, part: _Part, free: set[int]) -> dict[int, float]:
     """The textbook sequence: raise the free requests' common level as far as it goes, freeze
-    those that cannot exceed it, repeat. Requests held back by their own ceiling (lines nothing can
-    serve) would each cost a round; `_jump` freezes many of them at once."""
+    those that cannot exceed it, repeat. One round per distinct level: that is the cost."""
     levels: dict[int, float] = {}
     lp.free(free)
     while free:
@@ -658,43 +642,7 @@ def _levels(lp: _LeximinModel, part: _Part, free: set[int]) -> dict[int, float]:
         lp.freeze(blocked, dict.fromkeys(blocked, level))
         levels |= dict.fromkeys(blocked, level)
         free -= blocked
-        if False:
-            jumped = _jump(lp, part, free)
-            levels |= jumped
-            free -= set(jumped)
     return levels
-
-
-def _jump(lp: _LeximinModel, part: _Part, free: set[int]) -> dict[int, float]:
-    """Freeze at their ceilings all free requests with a ceiling up to some θ, for the largest θ
-    at which the others can still all reach θ (tried first at the top, then by binary search).
-    That is their leximin level: if some allocation gives every request min(ceiling, θ), the
-    leximin one does too (max-min fairness: nobody gains but at the expense of someone no richer),
-    and nobody gets more than its ceiling. Return the frozen requests and their levels."""
-    ceilings = sorted({part.ceiling[r] for r in free if part.ceiling[r] < 1 - _TOLERANCE})
-
-    def capped(j: int) -> dict[int, float]:
-        return {r: part.ceiling[r] for r in free if part.ceiling[r] <= ceilings[j] + _TOLERANCE}
-
-    def works(j: int) -> bool:
-        lp.freeze(capped(j), capped(j))
-        level = lp.try_level()
-        lp.free(capped(j))
-        return level is not None and level >= ceilings[j] - _TOLERANCE
-
-    best, low, high = -1, 0, len(ceilings) - 2
-    if ceilings and works(len(ceilings) - 1):
-        best = len(ceilings) - 1
-    while best < 0 <= high and low <= high:
-        middle = (low + high) // 2
-        if works(middle):
-            best, low = middle, middle + 1
-        else:
-            high = middle - 1
-    if best < 0:
-        return {}
-    lp.freeze(capped(best), capped(best))
-    return capped(best)
 
 
 def _tier(request: Request) -> int:

@@ -15,7 +15,6 @@ computed from its movements, so a request can be packed, returned and packed aga
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -29,7 +28,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutua.aid import allocation, routing
+from mutua.aid import allocation, allocation_format, routing
 from mutua.aid.access import aid_may, aid_require
 from mutua.aid.models import (
     AidRequest,
@@ -180,8 +179,8 @@ def run_preview(
         community=community,
         pickup=pickup,
         rule_version=result.rule_version,
-        inputs=_as_json(problem),
-        result=_as_json(result),
+        inputs=allocation_format.problem_to_json(problem),
+        result=allocation_format.allocation_to_json(result),
         created_by=actor,
         created_at=now,
     )
@@ -193,21 +192,6 @@ def run_preview(
         data={"households": [str(h) for h in households]},
     )
     return run
-
-
-def _as_json(value: Any) -> Any:
-    """The allocator's values as JSON: dataclasses as objects, sets sorted, dates in ISO form."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _as_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (frozenset, set)):
-        return sorted(_as_json(v) for v in value)
-    if isinstance(value, (list, tuple)):
-        return [_as_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _as_json(v) for k, v in value.items()}
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def run_picks(run: AllocationRun) -> list[tuple[str, str, str, int]]:
