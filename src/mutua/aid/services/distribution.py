@@ -141,7 +141,8 @@ def line_label(request: AidRequest, position: int) -> str:
 def _lines_by_label(requests: Iterable[AidRequest]) -> dict[str, UUID]:
     lines = RequestLine.objects.filter(request__in=list(requests)).order_by("request_id", "id")
     numbers = {r.id: r.number for r in requests}
-    labels, seen = {}, defaultdict(int)
+    labels: dict[str, UUID] = {}
+    seen: dict[UUID, int] = defaultdict(int)
     for line in lines:
         seen[line.request_id] += 1
         labels[f"#{numbers[line.request_id]}.{seen[line.request_id]}"] = line.id

@@ -1,9 +1,11 @@
 """Stock as volunteers and coordinators change it: every change a movement, never below zero,
 bad input refused with a clear message and nothing changed."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -129,3 +131,14 @@ def test_packed_stock_cannot_be_counted_by_hand(pantry):
     held = services.held_location(pantry.community)
     with pytest.raises(Refused):
         services.count_start(actor=pantry.dev, location=held)
+
+
+def test_the_verify_command_exits_non_zero_on_a_hand_edited_level(pantry):
+    pantry.receive(pantry.rice, 2)
+    out = io.StringIO()
+    call_command("aid", "verify", stdout=out)
+    assert "Every stock level" in out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE aid_stocklevel SET on_hand = 1")
+    with pytest.raises(CommandError, match="1 stock level"):
+        call_command("aid", "verify", stdout=io.StringIO())

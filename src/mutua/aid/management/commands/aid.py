@@ -1,4 +1,9 @@
-"""`mutua aid allocate --from FILE.json`: run the fair allocator on a self-contained instance.
+"""`mutua aid allocate --from FILE.json | verify`: the fair allocator on a file; the stock checked.
+
+`verify` recomputes every stock level from the stock movements (all communities) and prints every
+difference; it exits non-zero if there is one.
+
+`allocate`: run the fair allocator on a self-contained instance.
 
 No database: the file holds the pick-up date, items, lots and requests (`allocation_format`, and
 `docs/aid-allocation.md` for the format). The allocation is printed as JSON on standard output. A
@@ -14,13 +19,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mutua.aid.allocation import AllocationInputError, allocate
 from mutua.aid.allocation_format import allocation_to_json, problem_from_json
+from mutua.aid.selectors import levels_verify
+from mutua.core.tenancy import scopes_disabled
 
 
 class Command(BaseCommand):
     help = "Mutual aid: `allocate --from FILE.json` prints the fair allocation of the file's stock."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["allocate"])
+        parser.add_argument("action", choices=["allocate", "verify"])
         parser.add_argument(
             "--from", dest="source", metavar="FILE", help="allocate: the instance, as JSON"
         )
@@ -28,6 +35,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "allocate":
             self._allocate(options["source"])
+        else:
+            self._verify()
+
+    def _verify(self) -> None:
+        with scopes_disabled():
+            problems = levels_verify()
+        for problem in problems:
+            self.stdout.write(problem)
+        if problems:
+            raise CommandError(f"{len(problems)} stock level(s) differ from their movements.")
+        self.stdout.write("Every stock level equals the sum of its movements.")
 
     def _allocate(self, source: str | None) -> None:
         if source is None:
