@@ -24,17 +24,23 @@ How (`allocate`):
 2. Plenty is served first (`_plentiful`): an item whose usable stock covers every line that could
    use it serves those lines in full. Some leximin optimum does so (moving a line onto such an item
    frees stock and lowers nobody), so they leave the linear programs; repeated until no item is.
-3. The rest splits into parts that share no item (`_parts`, union-find); each part's leximin is a
-   sequence of linear programs over one model kept alive between them, so that GLOP restarts from
-   the last basis (`_LeximinModel`). Variables: one per line (units given), one per (category
-   group, item) flow, a level `t` and a test slack per request. Each round maximises `t` over the
-   free requests of the tier; a free request is frozen at `t` if its row's dual value is positive
-   (it cannot exceed `t`), if its own ceiling (`_Part.ceiling`) is reached, or if a test program
-   that maximises everyone's small excess over `t` cannot lift it (`_LeximinModel.can_exceed`).
+3. The rest splits into parts that share no item (`_parts`, union-find). Each part's leximin is
+   the textbook sequence of linear programs (`_levels`), one model per tier kept alive in GLOP so
+   that each solve restarts from the last basis (`_Glop`, `_LeximinModel`). Variables: units per
+   line, flow per (category group, item), the level `t`, a test slack per request. A round
+   maximises `t` over the tier's free requests and freezes at `t` those that cannot exceed it:
+   a positive dual value on its row proves it, and so does its own ceiling (`_Part.ceiling`, e.g.
+   a line nothing can serve). The duals of the free rows sum to 1, so every round freezes someone;
+   only when a level repeats (ties the duals leave unresolved) does a test program settle all the
+   rest at once (`_LeximinModel.can_exceed`). A variable pinned to a bound by a round's reduced
+   costs stays there for good. Tier 1's model holds tier 1 only; tier 2's holds tier 1 at its
+   levels (free to swap items). A request that could exceed its level by less than `_LIFT` (far
+   below one unit) is held at it. Cost: one warm solve per distinct level, each growing with the
+   requests still free; `bench/aid.py` measures it. `fractional_fill_rates` returns this stage.
 4. Rounding (`_round`) is a min-cost circulation with lower bounds: each line gets between the
    floor and the ceiling of its fractional units, each item at least the floor of what the optimum
    used, so a saturated item stays saturated. Leftovers (`_hand_out`), lots (`_pick_lots`) and
-   the coordinator's explanations (`_explain`) follow.
+   the coordinator's explanations (`_Explainer`) follow.
 
 Invariants of every `Allocation` (the property tests check them):
 - Per lot, units picked plus `leftover` equal its quantity; picks are positive whole units.
@@ -226,7 +232,7 @@ def fefo_key(lot: Lot) -> tuple[int, date, str]:
     return (lot.expires is None, lot.expires or date.max, lot.id)
 
 
-# --- the pool: what the solver sees ----------------------------------------------------------------
+# --- the pool: what the solver sees --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -248,6 +254,7 @@ class _Pool:
     demands: list[_Demand]
     by_request: dict[int, list[int]]  # request index -> its demands
     given: dict[tuple[int, int], float] = field(default_factory=dict)  # (demand, item) -> units
+    offset: dict[int, float] = field(default_factory=dict)  # request -> fill served in full
 
 
 def _demands(problem: Problem) -> _Pool:
@@ -263,7 +270,7 @@ def _demands(problem: Problem) -> _Pool:
     by_category: dict[str, list[int]] = defaultdict(list)
     for k, item in enumerate(problem.items):
         by_category[item.category].append(k)
-    demands = []
+    demands: list[_Demand] = []
     by_request: dict[int, list[int]] = defaultdict(list)
     for r, request in enumerate(problem.requests):
         for n, line in enumerate(request.lines):
@@ -293,8 +300,11 @@ def _plentiful(pool: _Pool) -> set[int]:
         if not served:
             return left
         for d in served:
-            best = min(plenty.intersection(pool.demands[d].items), key=lambda k: _item_key(pool, k))
-            pool.given[d, best] = pool.demands[d].quantity
+            demand = pool.demands[d]
+            best = min(plenty.intersection(demand.items), key=lambda k: _item_key(pool, k))
+            pool.given[d, best] = demand.quantity
+            offset = pool.offset.get(demand.request, 0.0)
+            pool.offset[demand.request] = offset + demand.weight * demand.quantity
         left -= served
 
 
@@ -324,7 +334,7 @@ def _parts(pool: _Pool, demands: set[int]) -> list[list[int]]:
     return list(groups.values())
 
 
-# --- leximin by a sequence of linear programs ------------------------------------------------------
+# --- leximin by a sequence of linear programs ----------------------------------------------------
 
 
 @dataclass
@@ -341,11 +351,7 @@ class _Part:
 def _part(pool: _Pool, demands: list[int]) -> _Part:
     requests = sorted({pool.demands[d].request for d in demands})
     items = sorted({k for d in demands for k in pool.demands[d].items})
-    offset = dict.fromkeys(requests, 0.0)
-    for (d, _k), units in pool.given.items():
-        demand = pool.demands[d]
-        if demand.request in offset:
-            offset[demand.request] += demand.weight * units
+    offset = {r: pool.offset.get(r, 0.0) for r in requests}
     ceiling = dict(offset)
     for d in demands:
         demand = pool.demands[d]
@@ -368,7 +374,9 @@ class _Glop:
     but turns every result into dicts of Python objects, which costs more than the solve.)"""
 
     PARAMETERS = parameters_pb2.SolveParametersProto(
-        glop=glop_parameters.GlopParameters(use_dual_simplex=False, use_preprocessing=False)
+        glop=glop_parameters.GlopParameters(
+            use_dual_simplex=False, use_preprocessing=False, change_status_to_imprecise=False
+        )
     )
 
     def __init__(self, proto: model_pb2.ModelProto) -> None:
@@ -442,6 +450,11 @@ class _LeximinModel:
         self.test = {r: first_test + n for n, r in enumerate(part.requests)}
         self.values = np.zeros(first_test + len(part.requests))
         self.fixed: set[int] = set()
+        self.column = {d: 1 + n for n, d in enumerate(part.demands)}
+        self.position = {r: n for n, r in enumerate(part.requests)}
+        self.owner = np.array([self.position[pool.demands[d].request] for d in part.demands])
+        self.weight = np.array([pool.demands[d].weight for d in part.demands])
+        self.offsets = np.array([part.offset[r] for r in part.requests])
 
     def free(self, requests: Iterable[int]) -> None:
         for r in requests:
@@ -459,7 +472,8 @@ class _LeximinModel:
         level, self.values, duals, costs = self.glop.optimum()
         self._fix(costs)
         blocked = {r for r in free if abs(duals[self.row[r]]) > _DUAL}
-        above = {r for r in free if self.fill(r) > level + _LIFT}
+        fills = self.fills()
+        above = {r for r in free if fills[self.position[r]] > level + _LIFT}
         return level, blocked, above
 
     def _fix(self, costs: np.ndarray) -> None:
@@ -473,20 +487,11 @@ class _LeximinModel:
                 self.glop.set("var_lower", int(col), float(self.values[col]))
                 self.glop.set("var_upper", int(col), float(self.values[col]))
 
-    def fill(self, r: int) -> float:
-        """Request `r`'s fill rate in the last solution."""
-        demands = self.pool.by_request[r]
-        return self.part.offset[r] + sum(
-            self.pool.demands[d].weight * self.values[self.column[d]]
-            for d in demands
-            if d in self.column
-        )
-
-    @property
-    def column(self) -> dict[int, int]:
-        if not hasattr(self, "_column"):
-            self._column = {d: 1 + n for n, d in enumerate(self.part.demands)}
-        return self._column
+    def fills(self) -> np.ndarray:
+        """The part's requests' fill rates in the last solution, in `part.requests` order."""
+        units = self.values[1 : 1 + len(self.part.demands)]
+        given = np.bincount(self.owner, self.weight * units, minlength=len(self.part.requests))
+        return self.offsets + given
 
     def can_exceed(self, requests: set[int], level: float) -> set[int]:
         """Which of `requests` (free) can get more than `level` while every free request keeps at
@@ -628,17 +633,20 @@ def _levels(lp: _LeximinModel, part: _Part, free: set[int]) -> dict[int, float]:
     those that cannot exceed it, repeat. One round per distinct level: that is the cost."""
     levels: dict[int, float] = {}
     lp.free(free)
+    last = -1.0
     while free:
         level, blocked, above = lp.raise_level(free)
         if level >= 1 - _TOLERANCE:
             blocked = set(free)
         capped = {r for r in free if part.ceiling[r] <= level + _TOLERANCE}
         unknown = free - blocked - capped - above
-        if unknown:
+        if unknown and level <= last + _LIFT:
             blocked |= unknown - lp.can_exceed(unknown, level)
+        last = level
         blocked |= capped
         if not blocked:  # only numerical noise could do this: freeze the lowest to progress
-            blocked = {min(free, key=lambda r: (lp.fill(r), r))}
+            fills = lp.fills()
+            blocked = {min(free, key=lambda r: (fills[lp.position[r]], r))}
         lp.freeze(blocked, dict.fromkeys(blocked, level))
         levels |= dict.fromkeys(blocked, level)
         free -= blocked
@@ -663,8 +671,8 @@ def _round(pool: _Pool) -> dict[tuple[int, int], int]:
         return {}
     demands = sorted({d for d, _k in pairs})
     items = sorted({k for _d, k in pairs})
-    units = defaultdict(float)
-    used = defaultdict(float)
+    units: dict[int, float] = defaultdict(float)
+    used: dict[int, float] = defaultdict(float)
     for d, k in pairs:
         units[d] += pool.given[d, k]
         used[k] += pool.given[d, k]
@@ -703,18 +711,19 @@ def _ceil(value: float) -> int:
 
 def _circulation(arcs: list[tuple[int, int, int, int, int]], nodes: int) -> list[int]:
     """Flows of a min-cost circulation with lower bounds, the bounds moved into node supplies."""
-    flow = min_cost_flow.SimpleMinCostFlow()
-    supply = [0] * nodes
-    for tail, head, low, high, cost in arcs:
-        flow.add_arc_with_capacity_and_unit_cost(tail, head, max(0, high - low), cost)
-        supply[tail] -= low
-        supply[head] += low
-    for node, units in enumerate(supply):
-        flow.set_node_supply(node, units)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"allocation: rounding found no whole solution ({status})")
-    return [flow.flow(a) + arcs[a][2] for a in range(len(arcs))]
+    for lows in (True, False):  # without lower bounds if round-off made them contradictory
+        flow = min_cost_flow.SimpleMinCostFlow()
+        supply = [0] * nodes
+        for tail, head, low, high, cost in arcs:
+            low = low if lows else 0
+            flow.add_arc_with_capacity_and_unit_cost(tail, head, max(0, high - low), cost)
+            supply[tail] -= low
+            supply[head] += low
+        for node, units in enumerate(supply):
+            flow.set_node_supply(node, units)
+        if flow.solve() == flow.OPTIMAL:
+            return [flow.flow(a) + (arcs[a][2] if lows else 0) for a in range(len(arcs))]
+    raise RuntimeError("allocation: rounding found no whole solution")
 
 
 def _hand_out(pool: _Pool, given: dict[tuple[int, int], int]) -> None:
@@ -782,7 +791,7 @@ def _tier_of(pool: _Pool, d: int) -> int:
     return _tier(pool.problem.requests[pool.demands[d].request])
 
 
-# --- the result and its explanation ----------------------------------------------------------------
+# --- the result and its explanation --------------------------------------------------------------
 
 
 def allocate(problem: Problem) -> Allocation:
@@ -864,7 +873,8 @@ class _Explainer:
     def _line(self, r: int, line: Line, given: int) -> str:
         items = self.pool.problem.items
         label = items[self.index[line.item]].name if line.item else f"any {line.category}"
-        said = f"Line {line.id} ({line.quantity} × {label}): given {given} of {line.quantity}"
+        # The times sign, as the aid pages print quantities.
+        said = f"Line {line.id} ({line.quantity} × {label}): given {given} of {line.quantity}"  # noqa: RUF001
         if given >= line.quantity:
             return said + "."
         return f"{said}, because {'; '.join(self._reasons(r, line))}."
@@ -877,26 +887,28 @@ class _Explainer:
         reasons = []
         allergic = [k for k in scope if problem.items[k].allergens & request.allergens]
         if allergic:
-            named = [
-                f"{problem.items[k].name} ({', '.join(sorted(problem.items[k].allergens & request.allergens))})"
+            tagged = [
+                f"{problem.items[k].name} "
+                f"({', '.join(sorted(problem.items[k].allergens & request.allergens))})"
                 for k in allergic
             ]
-            reasons.append(f"left out for allergens: {_names(named)}")
+            reasons.append(f"the household's allergies rule out {_names(tagged)}")
         unsuited = [k for k in scope if k not in allergic and not suits(problem.items[k], request)]
         if unsuited:
             diets = ", ".join(sorted(request.diets))
-            named = [problem.items[k].name for k in unsuited]
-            reasons.append(f"left out as not suitable for {diets}: {_names(named)}")
+            named = _names([problem.items[k].name for k in unsuited])
+            reasons.append(f"its diet ({diets}) rules out {named}")
         suitable = [k for k in scope if suits(problem.items[k], request)]
         expired = [lot for k in suitable for lot in self.expired[problem.items[k].id]]
         if expired:
+            units = sum(lot.quantity for lot in expired)
             reasons.append(
-                f"{len(expired)} lot(s) ({sum(lot.quantity for lot in expired)} units) expire "
-                f"before the pick-up on {problem.pickup.isoformat()}"
+                f"{len(expired)} lot(s) ({units} units) expire before the pick-up on "
+                f"{problem.pickup.isoformat()}"
             )
         stocked = [k for k in suitable if self.pool.capacity[k]]
         if not stocked:
-            return [*reasons, "no usable stock is left of what suits the household"]
+            return [*reasons, "nothing that suits the household is in stock"]
         return [*reasons, self._shared(r, stocked)]
 
     def _shared(self, r: int, stocked: list[int]) -> str:
@@ -907,7 +919,10 @@ class _Explainer:
         others &= ~(1 << r)
         units = sum(self.pool.capacity[k] for k in stocked)
         named = _names([problem.items[k].name for k in stocked])
-        said = f"the {units} usable unit(s) of {named} were shared with {others.bit_count()} other request(s)"
+        if not others:
+            return f"only {units} usable unit(s) of {named} are in stock"
+        said = f"the {units} usable unit(s) of {named} were shared with {others.bit_count()} other"
+        said += " request(s)"
         urgent = (others & self.urgent).bit_count()
         if urgent and not problem.requests[r].urgent:
             said += f", {urgent} of them urgent medical and served first"

@@ -66,7 +66,8 @@ class _Reader:
         value = record.get(name, default)
         if not isinstance(value, str) or (name == "id" and not value):
             if name in record:
-                self.problems.append(f"{where}: {name} must be a non-empty text")
+                kind = "a non-empty text" if name == "id" else "a text"
+                self.problems.append(f"{where}: {name} must be {kind}")
             return default
         return value
 
