@@ -1,7 +1,7 @@
 """How fast and how fair the aid app's allocator is, on a pantry much larger than any real one. A
 benchmark to run by hand, not a test.
 
-    .venv/bin/python bench/aid.py [--only allocation] [--seed 1]
+    .venv/bin/python bench/aid.py [--only allocation|routing] [--seed 1]
 
 Prints one JSON line per configuration on standard output (progress goes to standard error).
 `--only` (repeatable) takes a configuration's name or its first word. Configurations are the
@@ -17,6 +17,9 @@ one is adding an entry.
   unit per line of the request that has it (`lowest_urgent_slack`): `lowest_urgent_matches_lp`.
   The allocator's time grows with the number of distinct fill levels of the leximin (each costs a
   round of linear programs) and with the number of requests still free in each round.
+- `routing_200_stops_15_drivers`: `routing.plan_routes` on 200 stops for 15 drivers (target 30 s),
+  beside the nearest-neighbour baseline on the same instance (`bench/aid_routing.py` tells the
+  instance and the fields).
 
 `instance(seed)` draws the pantry: `ITEMS` items in the 12 `CATEGORIES` (9 of food), popular by a
 Zipf-like law; food items carry 0 to 2 of `ALLERGENS` and suit each of `DIETS` with probability
@@ -40,6 +43,7 @@ from datetime import date, timedelta
 from random import Random
 from typing import Any
 
+from aid_routing import routing_benchmark  # bench/ is the script's folder, first on sys.path
 from ortools.linear_solver import pywraplp
 
 from mutua.aid.allocation import (
@@ -213,8 +217,13 @@ def bench_allocation(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def bench_routing(args: argparse.Namespace) -> dict[str, Any]:
+    return routing_benchmark(args.seed)
+
+
 CONFIGURATIONS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "allocation_10000_requests_300_items": bench_allocation,
+    "routing_200_stops_15_drivers": bench_routing,
 }
 
 
