@@ -155,7 +155,8 @@ class Lot(models.Model):
         ordering = ["expires", "received_at"]
 
     def __str__(self) -> str:
-        return f"{self.item} ({self.expires or _('no expiry')})"
+        expires = self.expires.isoformat() if self.expires else str(_("no expiry"))
+        return f"{self.item} ({expires})"
 
 
 class StockLevel(models.Model):
