@@ -443,6 +443,12 @@ class AidRequest(models.Model):
         return self.urgency == Urgency.URGENT_MEDICAL
 
 
+# A request line or a box line names one item, or one category (any item of it), never both.
+ITEM_OR_CATEGORY = (Q(item__isnull=False) & Q(category="")) | (
+    Q(item__isnull=True) & ~Q(category="")
+)
+
+
 class RequestLine(models.Model):
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     request = models.ForeignKey(AidRequest, on_delete=models.PROTECT, related_name="lines")
@@ -455,11 +461,7 @@ class RequestLine(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="aid_line_positive"),
-            models.CheckConstraint(
-                condition=(Q(item__isnull=False) & Q(category=""))
-                | (Q(item__isnull=True) & ~Q(category="")),
-                name="aid_line_item_or_category",
-            ),
+            models.CheckConstraint(condition=ITEM_OR_CATEGORY, name="aid_line_item_or_category"),
         ]
 
     def __str__(self) -> str:
@@ -503,11 +505,7 @@ class BoxLine(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(per_person__gt=0), name="aid_box_positive"),
-            models.CheckConstraint(
-                condition=(Q(item__isnull=False) & Q(category=""))
-                | (Q(item__isnull=True) & ~Q(category="")),
-                name="aid_box_item_or_category",
-            ),
+            models.CheckConstraint(condition=ITEM_OR_CATEGORY, name="aid_box_item_or_category"),
         ]
 
     def __str__(self) -> str:
