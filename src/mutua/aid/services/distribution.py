@@ -325,9 +325,10 @@ def request_held(request: AidRequest) -> dict[UUID, tuple[int, dict[UUID, int]]]
 
 def _hand_out(actor: Member, request: AidRequest, note: str, now: datetime | None = None) -> int:
     held = held_location(request.community)
-    lots = Lot.objects.in_bulk(list(request_held(request)))
+    packed = request_held(request)
+    lots = Lot.objects.in_bulk(list(packed))
     units = 0
-    for lot_id, (quantity, _origins) in sorted(request_held(request).items()):
+    for lot_id, (quantity, _origins) in sorted(packed.items()):
         movement_write(
             actor=actor,
             kind=MovementKind.DISTRIBUTE,
