@@ -7,6 +7,7 @@ new SQLite file in `folder`, or a new database on the same PostgreSQL server (dr
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +45,22 @@ def throwaway_database(folder: Path) -> Iterator[str]:
             f"{config['PORT'] or 5432}/{name}"
         )
     finally:
-        _postgres_admin(config, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _postgres_drop(config, name)
+
+
+def _postgres_drop(config: dict, name: str, attempts: int = 6) -> None:
+    """Drop a throwaway database. WITH (FORCE) ends our own sessions, but not an autovacuum worker
+    (it runs as the server's role, which ours may not signal); the worker leaves by itself soon."""
+    import psycopg
+
+    for attempt in range(attempts):
+        try:
+            _postgres_admin(config, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1 + attempt)
 
 
 def mutua_env(home: Path, database_url: str, **extra: str) -> dict[str, str]:
