@@ -13,8 +13,6 @@ of its stop) or goes back to the shelf it came from by **release**. What a reque
 computed from its movements, so a request can be packed, returned and packed again.
 """
 
-from __future__ import annotations
-
 import math
 from collections import defaultdict
 from collections.abc import Iterable

@@ -28,7 +28,7 @@ from mutua.aid.models import (
     Location,
     LocationKind,
 )
-from mutua.aid.services.stock import stock_receive
+from mutua.aid.services.stock import problems_raise, stock_receive
 from mutua.community.models import Community, Member, Organization
 from mutua.core.errors import MutuaError, Refused
 from mutua.core.ids import new_id
@@ -114,10 +114,7 @@ def intake_record(
     purchase = donor.seller is not None
     aid_require(actor, "aid.purchase" if purchase else "aid.stock.receive", community)
     problems = _donor_problems(donor, lines)
-    if problems:
-        raise MutuaError(
-            _("Please correct the highlighted details."), code="invalid_intake", fields=problems
-        )
+    problems_raise(problems, "invalid_intake")
     # Receipt numbers run per community without gaps in normal use; the unique constraint
     # refuses a duplicate if two intakes race for the same number (the second retries).
     number = (Intake.objects.filter(community=community).aggregate(n=Max("number"))["n"] or 0) + 1

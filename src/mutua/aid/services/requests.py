@@ -32,6 +32,7 @@ from mutua.aid.models import (
     RequestStatus,
     Urgency,
 )
+from mutua.aid.services.stock import problems_raise
 from mutua.community.models import Household, HouseholdNeeds, Member
 from mutua.core.errors import MutuaError, NotFound, Refused
 from mutua.core.services import audit_record
@@ -188,10 +189,7 @@ def offer_create(*, actor: Member, kind: str, description: str) -> Offer:
         problems["kind"] = [_("Offer goods or time.")]
     if not description.strip():
         problems["description"] = [_("Say what you offer.")]
-    if problems:
-        raise MutuaError(
-            _("Please correct the highlighted details."), code="invalid_offer", fields=problems
-        )
+    problems_raise(problems, "invalid_offer")
     return Offer.objects.create(
         community_id=actor.tenant_id, member=actor, kind=kind, description=description.strip()
     )

@@ -59,7 +59,8 @@ def database_refusals() -> Iterator[None]:
         raise
 
 
-def _problems(problems: dict[str, list[str]], code: str) -> None:
+def problems_raise(problems: dict[str, list[str]], code: str) -> None:
+    """One error naming every field's problems, if there are any (the aid services' one way)."""
     if problems:
         raise MutuaError(_("Please correct the highlighted details."), code=code, fields=problems)
 
@@ -90,7 +91,7 @@ def _item_problems(fields: dict[str, Any]) -> dict[str, list[str]]:
 def item_create(*, actor: Member, community: Community, **fields: Any) -> Item:
     """A new item; `fields` are the model's (name, kind, category, unit, allergens, diets, ...)."""
     aid_require(actor, "aid.stock.manage", community)
-    _problems(_item_problems(fields), "invalid_item")
+    problems_raise(_item_problems(fields), "invalid_item")
     fields["name"] = fields["name"].strip()
     fields["category"] = slugify(str(fields.get("category", ""))) or fields["kind"]
     for key in ("allergens", "diets"):
@@ -131,7 +132,7 @@ def location_create(
         problems["latitude"] = [_("A latitude lies between -90 and 90.")]
     if longitude is not None and not -180 <= longitude <= 180:
         problems["longitude"] = [_("A longitude lies between -180 and 180.")]
-    _problems(problems, "invalid_location")
+    problems_raise(problems, "invalid_location")
     location = Location.objects.create(
         community=community, name=name.strip(), kind=kind, latitude=latitude, longitude=longitude
     )

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from mutua.aid.access import aid_require
 from mutua.aid.models import HoursLog, Shift, ShiftKind, ShiftSignup
+from mutua.aid.services.stock import problems_raise
 from mutua.community.models import Community, Member
-from mutua.core.errors import Conflict, MutuaError, Refused
+from mutua.core.errors import Conflict, Refused
 
 
 @transaction.atomic
@@ -34,10 +35,7 @@ def shift_create(
         problems["ends_at"] = [_("A shift ends after it starts.")]
     if places < 1:
         problems["places"] = [_("A shift has at least one place.")]
-    if problems:
-        raise MutuaError(
-            _("Please correct the highlighted details."), code="invalid_shift", fields=problems
-        )
+    problems_raise(problems, "invalid_shift")
     return Shift.objects.create(
         community=community, kind=kind, starts_at=starts_at, ends_at=ends_at, places=places
     )
@@ -88,10 +86,7 @@ def hours_log(
         problems["kind"] = [_("Choose packing, driving or pantry.")]
     if shift is not None and shift.community_id != actor.community_id:
         problems["shift"] = [_("Unknown shift.")]
-    if problems:
-        raise MutuaError(
-            _("Please correct the highlighted details."), code="invalid_hours", fields=problems
-        )
+    problems_raise(problems, "invalid_hours")
     return HoursLog.objects.create(
         community_id=actor.tenant_id,
         member=actor,
