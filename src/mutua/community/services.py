@@ -248,6 +248,16 @@ def _needs_problems(diets: list[str], allergens: list[str]) -> dict[str, list[st
     return problems
 
 
+def coordinates_problems(latitude: float | None, longitude: float | None) -> dict[str, list[str]]:
+    """Where a place's coordinates are out of range (None means not given)."""
+    problems: dict[str, list[str]] = {}
+    if latitude is not None and not -90 <= latitude <= 90:
+        problems["latitude"] = [_("A latitude lies between -90 and 90.")]
+    if longitude is not None and not -180 <= longitude <= 180:
+        problems["longitude"] = [_("A longitude lies between -180 and 180.")]
+    return problems
+
+
 @transaction.atomic
 def household_create(
     *,
@@ -295,10 +305,7 @@ def household_needs_update(
         require(actor, "household.edit_needs", household)
     needs = HouseholdNeeds.objects.select_for_update().get(household=household)
     problems = _needs_problems(diets or [], allergens or [])
-    if latitude is not None and not -90 <= latitude <= 90:
-        problems["latitude"] = [_("A latitude lies between -90 and 90.")]
-    if longitude is not None and not -180 <= longitude <= 180:
-        problems["longitude"] = [_("A longitude lies between -180 and 180.")]
+    problems.update(coordinates_problems(latitude, longitude))
     if problems:
         raise MutuaError(
             _("Please correct the highlighted details."), code="invalid_needs", fields=problems

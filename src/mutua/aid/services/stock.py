@@ -37,6 +37,7 @@ from mutua.aid.models import (
 )
 from mutua.community.models import Community, Member
 from mutua.community.roles import Allergen, Diet
+from mutua.community.services import coordinates_problems
 from mutua.core.errors import MutuaError, Refused
 from mutua.core.services import audit_record
 
@@ -128,10 +129,7 @@ def location_create(
         problems["kind"] = [_("Choose shelves, fridge, freezer or warehouse.")]
     if (latitude is None) != (longitude is None):
         problems["latitude"] = [_("Give both coordinates, or neither.")]
-    if latitude is not None and not -90 <= latitude <= 90:
-        problems["latitude"] = [_("A latitude lies between -90 and 90.")]
-    if longitude is not None and not -180 <= longitude <= 180:
-        problems["longitude"] = [_("A longitude lies between -180 and 180.")]
+    problems.update(coordinates_problems(latitude, longitude))
     problems_raise(problems, "invalid_location")
     location = Location.objects.create(
         community=community, name=name.strip(), kind=kind, latitude=latitude, longitude=longitude
