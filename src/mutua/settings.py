@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "mutua.ledger",
     "mutua.currency",
     "mutua.aid",
+    "mutua.gardens",
+    "mutua.learning",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,8 @@ urlpatterns = [
     path("ledger/", include("mutua.ledger.urls")),
     path("currency/", include("mutua.currency.urls")),
     path("aid/", include("mutua.aid.urls")),
+    path("gardens/", include("mutua.gardens.urls")),
+    path("learning/", include("mutua.learning.urls")),
     path("pay/<str:handle>/", currency_views.pay, name="currency-pay"),
     path("c/<slug:slug>/transparency/", currency_views.transparency, name="currency-transparency"),
     path("api/v1/", api.urls),

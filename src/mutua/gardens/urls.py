@@ -1,0 +1,3 @@
+"""The community gardens' pages."""
+
+urlpatterns: list = []

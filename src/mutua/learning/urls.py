@@ -1,0 +1,3 @@
+"""The workshops' pages."""
+
+urlpatterns: list = []
