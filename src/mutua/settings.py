@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "mutua.ledger",
     "mutua.currency",
     "mutua.aid",
+    "mutua.coop",
     "mutua.gardens",
     "mutua.learning",
 ]

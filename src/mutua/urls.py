@@ -31,6 +31,7 @@ urlpatterns = [
     path("ledger/", include("mutua.ledger.urls")),
     path("currency/", include("mutua.currency.urls")),
     path("aid/", include("mutua.aid.urls")),
+    path("coop/", include("mutua.coop.urls")),
     path("gardens/", include("mutua.gardens.urls")),
     path("learning/", include("mutua.learning.urls")),
     path("pay/<str:handle>/", currency_views.pay, name="currency-pay"),

@@ -72,6 +72,21 @@ RULES: dict[str, frozenset[Role]] = {
     "aid.shift.manage": frozenset({R.COORDINATOR}),
     "aid.shift.join": frozenset({R.VOLUNTEER, R.COORDINATOR}),
     "aid.report": frozenset({R.COORDINATOR, R.ADMIN}),
+    # Food co-op: the roles count in the co-op's own organization. Co-op staff keep the catalogue
+    # and the order cycles, hand out orders and take aid vouchers by their code; every member
+    # orders for themselves. The aid group's side (bulk orders paid from the aid fund, vouchers,
+    # solidarity referrals) asks for the role in the aid group (`aid.access`).
+    "coop.catalogue.view": frozenset(Role),
+    "coop.order.place": frozenset(Role),
+    "coop.catalogue.manage": frozenset({R.COOP_STAFF}),
+    "coop.cycle.manage": frozenset({R.COOP_STAFF}),
+    "coop.order.view": frozenset({R.COOP_STAFF}),
+    "coop.order.handle": frozenset({R.COOP_STAFF}),
+    "coop.voucher.redeem": frozenset({R.COOP_STAFF}),
+    "coop.bulk_order": frozenset({R.COORDINATOR}),
+    "coop.voucher.issue": frozenset({R.COORDINATOR}),
+    "coop.voucher.holders": frozenset({R.COORDINATOR}),
+    "coop.referral.manage": frozenset({R.COORDINATOR}),
     # Dashboards: one per role.
     **{f"dashboard.{role.value}": frozenset({role}) for role in Role},
 }

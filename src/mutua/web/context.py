@@ -12,6 +12,7 @@ from mutua.community.permissions import dashboards_for, may
 # (label, url name, action that must be allowed)
 _LINKS = [
     (_("My wallet"), "currency-wallet", "ledger.account.list"),
+    (_("Food co-op"), "coop-home", "coop.catalogue.view"),
     (_("Credit union desk"), "currency-desk", "currency.exchange"),
     (_("Currency figures"), "currency-report", "currency.report"),
     (_("Members"), "member-list", "member.list"),

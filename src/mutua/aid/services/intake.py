@@ -231,3 +231,72 @@ def intake_lines_from_csv(
             fields={"file": bad or [_("The file has no rows.")]},
         )
     return lines
+
+
+@dataclass(frozen=True)
+class OrderArrival:
+    """One delivered line of an order the aid group paid for elsewhere (a co-op bulk order)."""
+
+    item_id: UUID | None
+    location_id: UUID | None
+    quantity: int
+    expires: date | None = None
+    label: str = ""  # what the seller called it, for messages
+
+
+@transaction.atomic
+def order_receive(
+    *,
+    actor: Member,
+    seller: Organization,
+    amount: int,
+    transfer_id: UUID,
+    note: str,
+    arrivals: list[OrderArrival],
+    now: datetime | None = None,
+) -> Intake:
+    """Goods the aid fund already paid for (by `transfer_id`) arrive: one purchase intake with its
+    receipt, one lot per arrival. The caller settled the payment; nothing is paid here."""
+    aid_require(actor, "aid.stock.receive", seller)
+    now = now or timezone.now()
+    community = seller.community
+    items = {i.pk: i for i in Item.objects.filter(community=community)}
+    places = {p.pk: p for p in Location.objects.filter(community=community)}
+    problems: dict[str, list[str]] = {}
+    for n, arrival in enumerate(arrivals):
+        if arrival.item_id not in items:
+            problems[f"arrivals.{n}.item"] = [
+                _("Choose the pantry item for %(what)s.") % {"what": arrival.label}
+            ]
+        if arrival.location_id not in places:
+            problems[f"arrivals.{n}.location"] = [
+                _("Choose where %(what)s is stored.") % {"what": arrival.label}
+            ]
+    problems_raise(problems, "invalid_arrival")
+    intake = Intake.objects.create(
+        community=community,
+        number=(Intake.objects.filter(community=community).aggregate(n=Max("number"))["n"] or 0)
+        + 1,
+        kind=IntakeKind.PURCHASE,
+        donor_kind=DonorKind.COOP,
+        donor_name=seller.name,
+        seller=seller,
+        amount=amount,
+        transfer_id=transfer_id,
+        note=note[:200],
+        received_by=actor,
+        received_at=now,
+    )
+    for arrival in arrivals:
+        assert arrival.item_id is not None and arrival.location_id is not None
+        stock_receive(
+            actor=actor,
+            item=items[arrival.item_id],
+            quantity=arrival.quantity,
+            location=places[arrival.location_id],
+            expires=arrival.expires,
+            intake=intake,
+            now=now,
+        )
+    audit_record(action="aid.intake.order_received", actor=actor, obj=intake, now=now)
+    return intake

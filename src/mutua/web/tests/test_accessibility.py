@@ -31,8 +31,15 @@ HOUSEHOLD = "{household}"  # stands for the first household in the coordinator's
 ACCOUNT = "{account}"  # stands for the first account in the visitor's list of accounts
 ROUTE = "{route}"  # stands for the first of the visitor's own delivery routes
 RUN = "{run}"  # stands for the latest allocation run
+CYCLE = "{cycle}"  # stands for the co-op's open order cycle
+ORDER = "{order}"  # stands for the visitor's latest co-op order
 # placeholder -> (the page that lists them, the start of their links)
-FIRST_LINKS = {ROUTE: ("/aid/routes/mine/", "/aid/routes/"), RUN: ("/aid/runs/", "/aid/runs/")}
+FIRST_LINKS = {
+    ROUTE: ("/aid/routes/mine/", "/aid/routes/"),
+    RUN: ("/aid/runs/", "/aid/runs/"),
+    CYCLE: ("/coop/", "/coop/cycles/"),
+    ORDER: ("/coop/", "/coop/orders/"),
+}
 
 # (visitor, path, rule id) -> why it is excused. Only for violations that sit in a template this
 # module's authors may not change; each names the template so its owner can fix it and remove it.
@@ -93,6 +100,12 @@ PAGES = [
     pytest.param("member", "/aid/requests/new/", 200, id="aid-ask"),
     pytest.param("member@phone", "/aid/requests/new/", 200, id="aid-ask-phone"),
     pytest.param("member", "/aid/requests/mine/", 200, id="aid-my-requests"),
+    pytest.param("member", "/coop/", 200, id="coop-home"),
+    pytest.param("member", f"/coop/cycles/{CYCLE}/", 200, id="coop-cycle"),
+    pytest.param("member@phone", f"/coop/cycles/{CYCLE}/", 200, id="coop-cycle-phone"),
+    pytest.param("member", f"/coop/orders/{ORDER}/", 200, id="coop-order"),
+    pytest.param("coop", f"/coop/cycles/{CYCLE}/", 200, id="coop-cycle-staff"),
+    pytest.param("coordinator", "/coop/aid/", 200, id="coop-aid"),
 ]
 
 # Submitted as they stand, with these fields filled in by label, each form shows its errors.
