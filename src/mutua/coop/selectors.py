@@ -176,3 +176,23 @@ def referrals(*, actor: Member, now: datetime | None = None) -> list[Referral]:
 
 def order_by_id(order_id: UUID) -> Order:
     return Order.objects.get(pk=order_id)
+
+
+def coop_desk(*, actor: Member, coop: Organization, cycles_shown: int = 8) -> dict[str, Any]:
+    """A co-op staff member's overview of one co-op: its cycles open or coming, and for each of
+    the last cycles the units ordered and what was paid at pick-up (not cancelled orders)."""
+    require(actor, "coop.order.view", coop_scope(coop))
+    now = timezone.now()
+    recent = list(
+        OrderCycle.objects.filter(organization=coop)
+        .annotate(
+            orders_placed=Count("orders", filter=~Q(orders__status="cancelled")),
+            paid=Sum("orders__paid"),
+        )
+        .order_by("-opens_at")[:cycles_shown]
+    )
+    return {
+        "coop": coop,
+        "current": [c for c in recent if c.closes_at > now or c.pickup_at > now],
+        "recent": list(reversed(recent)),
+    }

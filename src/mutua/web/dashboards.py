@@ -178,6 +178,22 @@ def officer_dashboard(member: Member) -> dict[str, Any]:
     return {**context, "figures": figures, "scale": scale, **report_charts(figures, scale)}
 
 
+def coop_staff_dashboard(member: Member) -> dict[str, Any]:
+    """Co-op staff: for each of their co-ops, the cycles open or coming, links to the catalogue
+    and the voucher desk, and what the last cycles took at pick-up."""
+    from mutua.coop import selectors as coop_selectors
+
+    desks = []
+    for coop in _organizations_where(member, Role.COOP_STAFF):
+        desk = coop_selectors.coop_desk(actor=member, coop=coop)
+        desk["chart"] = bar_chart(
+            _("Paid at pick-up, by cycle (local dollars)"),
+            [(c.name, (c.paid or 0) / 100) for c in desk["recent"]],  # local cents, 2 decimals
+        )
+        desks.append(desk)
+    return {"teams": _teams(member, Role.COOP_STAFF), "desks": desks}
+
+
 def community_role_dashboard(member: Member) -> dict[str, Any]:
     """Artists and investors: the land trusts their art and money can support."""
     return {
@@ -205,6 +221,7 @@ BUILDERS: dict[Role, Builder] = {
     Role.INVESTOR: community_role_dashboard,
     Role.CU_OFFICER: officer_dashboard,
     **{role: team_dashboard(role) for role in TEAM_ROLES},
+    Role.COOP_STAFF: coop_staff_dashboard,
     Role.VOLUNTEER: volunteer_dashboard,
 }
 
@@ -212,6 +229,8 @@ BUILDERS: dict[Role, Builder] = {
 def dashboard_template(role: Role) -> str:
     if role == Role.VOLUNTEER:
         return "web/dashboards/volunteer.html"
+    if role == Role.COOP_STAFF:
+        return "web/dashboards/coop_staff.html"
     if role in TEAM_ROLES:
         return "web/dashboards/team.html"
     if role in (Role.ARTIST, Role.INVESTOR):

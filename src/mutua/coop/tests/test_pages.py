@@ -188,3 +188,10 @@ def test_pages_render_in_spanish(client: Client, coop: Coop, page: str) -> None:
     client.force_login(coop.pantry.cora)
     answer = client.get(page, HTTP_ACCEPT_LANGUAGE="es")
     assert answer.status_code == 200
+
+
+def test_the_coop_staff_dashboard_shows_its_cycles_and_takings(client: Client, coop: Coop) -> None:
+    page = as_(client, coop.cass).get("/dashboard/coop_staff/").content.decode()
+    assert "Week 48" in page and "Paid at pick-up, by cycle" in page
+    assert f"/coop/{coop.org.pk}/vouchers/" in page
+    assert f"/coop/{coop.hilltop.pk}/vouchers/" not in page  # Hana's co-op, not Cass's
