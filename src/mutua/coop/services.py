@@ -53,8 +53,8 @@ from mutua.core.services import audit_record
 from mutua.currency import selectors as currency_selectors
 from mutua.currency.models import Currency
 from mutua.ledger import services as ledger
-from mutua.ledger.domain import Kind, Result, TransferOutcome, TransferRequest
-from mutua.ledger.messages import refusal_raise
+from mutua.ledger.domain import Kind, TransferRequest
+from mutua.ledger.messages import linked_refusal_raise, refusal_raise
 from mutua.ledger.models import Account, AccountKind
 
 # A hold outlives the pick-up by this much, then `mutua ledger expire` releases it.
@@ -66,13 +66,6 @@ VOUCHERS_ACCOUNT = "aid-vouchers"
 def _problems_raise(problems: dict[str, list[str]], code: str = "invalid") -> None:
     if problems:
         raise MutuaError(_("Please correct the highlighted details."), code=code, fields=problems)
-
-
-def _refusals_raise(outcomes: list[TransferOutcome]) -> None:
-    """Raise for the transfer that made a linked batch fail (the others only followed it)."""
-    for outcome in outcomes:
-        if outcome.result != Result.LINKED_EVENT_FAILED:
-            refusal_raise(outcome)
 
 
 def _check_coop(coop: Organization) -> None:
@@ -366,7 +359,7 @@ def order_place(
     payer = _payer(currency, order, actor)
     seconds = int((cycle.pickup_at + HOLD_AFTER_PICKUP - now).total_seconds())
     holds = _hold_requests(order, payer, currency, wallet, seconds)
-    _refusals_raise(
+    linked_refusal_raise(
         ledger.transfers_create(
             community=cycle.community, requests=holds, linked=True, actor=actor, now=now
         )
@@ -422,7 +415,7 @@ def order_cancel(*, actor: Member, order: Order, now: datetime | None = None) ->
     for line in lines:
         CycleProduct.objects.filter(pk=line.offer_id).update(ordered=F("ordered") - line.quantity)
     voids = [TransferRequest(id=new_id(), kind=Kind.VOID, target_id=hold) for hold in _holds(order)]
-    _refusals_raise(
+    linked_refusal_raise(
         ledger.transfers_create(
             community=order.cycle.community, requests=voids, linked=True, actor=actor, now=now
         )
@@ -468,7 +461,7 @@ def _settle(actor: Member, order: Order, delivered: dict[UUID, int], now: dateti
         for hold, amount in shares
         if hold in _holds(order)
     ]
-    _refusals_raise(
+    linked_refusal_raise(
         ledger.transfers_create(
             community=order.cycle.community, requests=requests, linked=True, actor=actor, now=now
         )

@@ -34,8 +34,8 @@ from mutua.currency.models import (
     RequestStatus,
 )
 from mutua.ledger import services as ledger
-from mutua.ledger.domain import Result, TransferOutcome, TransferRequest
-from mutua.ledger.messages import refusal_raise
+from mutua.ledger.domain import TransferOutcome, TransferRequest
+from mutua.ledger.messages import linked_refusal_raise, refusal_raise
 from mutua.ledger.models import Account, AccountKind, Ledger
 
 # Codes of the accounts a currency needs (the demo's ledger opens the same ones).
@@ -190,13 +190,6 @@ def currency_settings_set(*, currency: Currency, officer: Member, settings: Sett
 # --- exchanges ------------------------------------------------------------------------------------
 
 
-def _refusal(outcomes: list[TransferOutcome]) -> None:
-    """Raise for the transfer that made a linked batch fail (the others only followed it)."""
-    for outcome in outcomes:
-        if outcome.result != Result.LINKED_EVENT_FAILED:
-            refusal_raise(outcome)
-
-
 def _check_backing(currency: Currency, *, reserve_change: int, outstanding_change: int) -> None:
     reserve, outstanding = selectors.reserve_and_outstanding(currency=currency)
     before = rates.backing_bps(reserve=reserve, outstanding=outstanding)
@@ -265,7 +258,7 @@ def exchange_in(
         linked=True,
         actor=officer,
     )
-    _refusal(outcomes)
+    linked_refusal_raise(outcomes)
     return _exchange_record(currency, officer, id, ExchangeKind.IN, account, dollars, local, 0)
 
 
@@ -300,7 +293,7 @@ def exchange_out(
         requests.insert(1, fee)
     if not paid.dollars:
         requests = [r for r in requests if r.amount]
-    _refusal(
+    linked_refusal_raise(
         ledger.transfers_create(
             community=currency.community, requests=requests, linked=True, actor=officer
         )

@@ -39,3 +39,11 @@ def refusal_raise(outcome: TransferOutcome) -> None:
         return
     error = Conflict if outcome.result == Result.ID_CONFLICT else Refused
     raise error(result_message(outcome.result), code=str(outcome.result))
+
+
+def linked_refusal_raise(outcomes: list[TransferOutcome]) -> None:
+    """Raise the error of the transfer that made a linked batch fail (the others only followed
+    it with `linked_event_failed`); nothing if every transfer was made."""
+    for outcome in outcomes:
+        if outcome.result != Result.LINKED_EVENT_FAILED:
+            refusal_raise(outcome)
