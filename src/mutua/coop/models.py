@@ -240,6 +240,11 @@ class Voucher(models.Model):
         verbose_name=_("holder"),
     )
     reason = models.CharField(_("reason (seen by the aid group only)"), max_length=200, blank=True)
+    # Who paid for it, and gets back what is left when it expires (the aid fund, or a school's
+    # wallet for a workshop reward); empty on vouchers issued before this was recorded: the fund.
+    funder = models.ForeignKey(
+        "ledger.Account", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -581,6 +581,17 @@ def voucher_code_normal(code: str) -> str:
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
 
 
+class VoucherTerms(NamedTuple):
+    """What a voucher is: worth `amount` local cents to `holder`, spendable at `coop` only, until
+    `expires_at`; `reason` is for the funder's eyes only."""
+
+    coop: Organization
+    holder: Member
+    amount: int
+    expires_at: datetime
+    reason: str = ""
+
+
 @transaction.atomic
 def voucher_issue(
     *,
@@ -595,14 +606,28 @@ def voucher_issue(
     """The aid group gives `holder` a voucher worth `amount` local cents, spendable only at `coop`,
     funded from the aid fund."""
     aid_require(actor, "coop.voucher.issue", holder)
+    currency = currency_selectors.currency_of(coop.community)
+    terms = VoucherTerms(coop, holder, amount, expires_at, reason)
+    return voucher_fund(funder_id=currency.aid_fund_id, actor=actor, terms=terms, now=now)
+
+
+@transaction.atomic
+def voucher_fund(
+    *, funder_id: UUID, actor: Member, terms: VoucherTerms, now: datetime | None = None
+) -> Voucher:
+    """Issue a voucher paid from the account `funder_id` (whatever is left returns there when it
+    expires). No permission check: the caller has decided who may spend the funder's money
+    (`voucher_issue`: aid coordinators, from the aid fund; a school's educators, from its wallet,
+    for a workshop's attendance reward)."""
+    coop, holder = terms.coop, terms.holder
     _check_coop(coop)
-    if coop.community_id != actor.community_id:
+    if coop.community_id != actor.community_id or holder.community_id != actor.community_id:
         raise NotFound(_("Not found."))
     now = now or timezone.now()
     problems: dict[str, list[str]] = {}
-    if not isinstance(amount, int) or amount <= 0:
+    if not isinstance(terms.amount, int) or terms.amount <= 0:
         problems["amount"] = [_("A voucher is worth more than zero.")]
-    if expires_at <= now:
+    if terms.expires_at <= now:
         problems["expires_at"] = [_("A voucher expires in the future.")]
     _problems_raise(problems)
     currency = currency_selectors.currency_of(coop.community)
@@ -616,9 +641,9 @@ def voucher_issue(
             community=coop.community,
             request=TransferRequest(
                 id=transfer_id,
-                debit_account_id=currency.aid_fund_id,
+                debit_account_id=funder_id,
                 credit_account_id=escrow.pk,
-                amount=amount,
+                amount=terms.amount,
                 code="aid_voucher",
                 memo=_("Aid voucher %(code)s") % {"code": code},
             ),
@@ -630,13 +655,14 @@ def voucher_issue(
         community_id=coop.community_id,
         organization=coop,
         code=code,
-        amount=amount,
-        remaining=amount,
+        amount=terms.amount,
+        remaining=terms.amount,
         holder=holder,
-        reason=reason.strip(),
+        reason=terms.reason.strip(),
+        funder_id=funder_id,
         issued_by=actor,
         issued_at=now,
-        expires_at=expires_at,
+        expires_at=terms.expires_at,
         issue_transfer_id=transfer_id,
     )
     audit_record(action="coop.voucher.issued", actor=actor, obj=voucher, now=now)
@@ -729,7 +755,7 @@ def vouchers_expire(*, community: Any, now: datetime | None = None) -> int:
                     request=TransferRequest(
                         id=voucher.expire_transfer_id,
                         debit_account_id=escrow.pk,
-                        credit_account_id=currency.aid_fund_id,
+                        credit_account_id=voucher.funder_id or currency.aid_fund_id,
                         amount=voucher.remaining,
                         code="aid_voucher_expired",
                         memo=_("Aid voucher %(code)s expired") % {"code": voucher.code},

@@ -63,7 +63,7 @@ class Coop:
         )
 
 
-def _fund(currency: Currency, account_id: object, amount: int) -> None:
+def fund(currency: Currency, account_id: object, amount: int) -> None:
     ledger.transfer_create(
         community=currency.community,
         request=TransferRequest(
@@ -98,9 +98,9 @@ def coop_open(community: Community) -> Coop:
         currency_services.wallet_open(currency=currency, officer=officer, organization=org),
         currency_services.wallet_open(currency=currency, officer=officer, organization=hilltop),
     ]
-    _fund(currency, wallets[0].pk, 5000)
-    _fund(currency, wallets[1].pk, 200)
-    _fund(currency, currency.aid_fund_id, 50000)
+    fund(currency, wallets[0].pk, 5000)
+    fund(currency, wallets[1].pk, 200)
+    fund(currency, currency.aid_fund_id, 50000)
 
     def product(name: str, price: int, **kw: object) -> Product:
         fields = services.ProductFields(

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from mutua.aid.models import Lot, StockLevel
 from mutua.coop import selectors, services
 from mutua.coop.models import Order, Voucher, VoucherSpend
-from mutua.coop.tests.conftest import Coop
+from mutua.coop.tests.conftest import Coop, fund
 from mutua.core.errors import Forbidden, Gone, MutuaError, NotFound, Refused
 from mutua.core.models import AuditEntry
 from mutua.core.tenancy import scopes_disabled
@@ -206,3 +206,19 @@ def test_the_daily_command_expires_vouchers(coop: Coop) -> None:
     assert "riverbend: 1 voucher(s) expired" in out.getvalue()
     voucher.refresh_from_db()
     assert voucher.returned == 900
+
+
+def test_a_voucher_funded_by_another_account_expires_back_to_it(coop: Coop) -> None:
+    """A school's attendance reward, say: its wallet pays, and gets back what was not spent."""
+    school_wallet = coop.pat_wallet  # any account of the community's local dollar will do
+    fund(coop.currency, school_wallet.pk, 1000)
+    fund_before = posted(coop.currency.aid_fund_id)
+    terms = services.VoucherTerms(coop.org, coop.rosa, 600, coop.now + timedelta(days=2))
+    voucher = services.voucher_fund(
+        funder_id=school_wallet.pk, actor=coop.cass, terms=terms, now=coop.now
+    )
+    assert posted(school_wallet.pk) == 1200 - 600
+    services.voucher_redeem(actor=coop.cass, coop=coop.org, code=voucher.code, amount=250)
+    services.vouchers_expire(community=coop.community, now=voucher.expires_at)
+    assert posted(school_wallet.pk) == 1200 - 250
+    assert posted(coop.currency.aid_fund_id) == fund_before  # the aid fund was never involved
