@@ -324,6 +324,11 @@ def _eligible(problem: Problem) -> list[tuple[int, int, int]]:
     return triples
 
 
+# How far below a level the reference lets a request fall: HiGHS reports levels to about 1e-7, and
+# holding every frozen request to exactly its reported level can make a later program infeasible.
+REFERENCE_SLACK = 3e-7
+
+
 def reference_fills(problem: Problem) -> dict[str, float]:
     triples = _eligible(problem)
     stock = [
@@ -350,14 +355,14 @@ def reference_fills(problem: Problem) -> dict[str, float]:
         for r in range(len(problem.requests)):
             if r in levels:  # fill >= its level
                 a.append(list(-fill[r]))
-                b.append(-levels[r] + 1e-7)
+                b.append(-levels[r] + REFERENCE_SLACK)
             elif r in free:  # fill >= t (or >= level when testing)
                 row = -fill[r].copy()
                 if level is None:
                     row[-1] = 1.0
                     b.append(0.0)
                 else:
-                    b.append(-level + 1e-7)
+                    b.append(-level + REFERENCE_SLACK)
                 a.append(list(row))
         t_bounds = (0, 1) if level is None else (0, 0)
         result = linprog(
