@@ -87,6 +87,31 @@ RULES: dict[str, frozenset[Role]] = {
     "coop.voucher.issue": frozenset({R.COORDINATOR}),
     "coop.voucher.holders": frozenset({R.COORDINATOR}),
     "coop.referral.manage": frozenset({R.COORDINATOR}),
+    # Community gardens: the roles count in the garden's own organization (a steward of one garden
+    # does not steward another). Every member sees the gardens, applies for a plot and signs up for
+    # tasks; stewards keep the plots, the waitlist, the work days and the harvest log, and give
+    # harvests to the pantry (`aid.services.harvest_receive` asks for that rule, not an aid role).
+    "gardens.garden.view": frozenset(Role),
+    "gardens.apply": frozenset(Role),
+    "gardens.task.join": frozenset(Role),
+    "gardens.garden.manage": frozenset({R.GARDEN_STEWARD, R.ADMIN}),
+    "gardens.waitlist.view": frozenset({R.GARDEN_STEWARD, R.ADMIN}),
+    "gardens.assign": frozenset({R.GARDEN_STEWARD}),
+    "gardens.workday.manage": frozenset({R.GARDEN_STEWARD}),
+    "gardens.harvest.log": frozenset({R.GARDEN_STEWARD}),
+    "gardens.harvest.donate": frozenset({R.GARDEN_STEWARD}),
+    "gardens.report": frozenset({R.GARDEN_STEWARD, R.ADMIN}),
+    # Workshops: the roles count in the school that runs the program. Every member sees the
+    # programs and sessions and registers for themselves (and their children); the school's
+    # educators plan programs and sessions, see who registered, check attendance in and pay
+    # instructors and attendance credits from the school's wallet (`learning.access`).
+    "learning.program.view": frozenset(Role),
+    "learning.register": frozenset(Role),
+    "learning.program.manage": frozenset({R.EDUCATOR, R.ADMIN}),
+    "learning.session.manage": frozenset({R.EDUCATOR}),
+    "learning.roster.view": frozenset({R.EDUCATOR, R.ADMIN}),
+    "learning.attendance.check_in": frozenset({R.EDUCATOR}),
+    "learning.instructor.pay": frozenset({R.EDUCATOR}),
     # Dashboards: one per role.
     **{f"dashboard.{role.value}": frozenset({role}) for role in Role},
 }

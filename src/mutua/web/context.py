@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mutua.aid.access import aid_scope
 from mutua.community.permissions import dashboards_for, may
+from mutua.gardens.models import Application
+from mutua.learning.models import Registration
 
 # (label, url name, action that must be allowed)
 _LINKS = [
@@ -39,6 +41,16 @@ _AID_LINKS = [
     (_("Aid report"), "aid-report", "aid.report", None),
     (_("Offer help"), "aid-offers", "aid.offer.create", "aid.stock.view"),
 ]
+# The community gardens: every member sees them; "My garden plots" once they have applied.
+_GARDEN_LINKS = [
+    (_("Gardens"), "gardens-list"),
+    (_("My garden plots"), "gardens-mine"),
+]
+# The workshops: every member sees them; "My workshops" once they have registered.
+_LEARNING_LINKS = [
+    (_("Workshops"), "learning-programs"),
+    (_("My workshops"), "learning-mine"),
+]
 # A household's own pages: for members who belong to a household.
 _HOUSEHOLD_LINKS = [
     (_("Ask for aid"), "aid-request-new"),
@@ -56,6 +68,26 @@ def _aid_links(user: Any) -> list[dict[str, Any]]:
     if user.household_id is not None:
         links += [{"label": label, "url": reverse(name)} for label, name in _HOUSEHOLD_LINKS]
     return links
+
+
+def _garden_links(user: Any) -> list[dict[str, Any]]:
+    if not may(user, "gardens.garden.view", user.community):
+        return []
+    applied = Application.objects.filter(community_id=user.community_id, member=user).exists()
+    return [
+        {"label": label, "url": reverse(name)}
+        for label, name in _GARDEN_LINKS[: 2 if applied else 1]
+    ]
+
+
+def _learning_links(user: Any) -> list[dict[str, Any]]:
+    if not may(user, "learning.program.view", user.community):
+        return []
+    registered = Registration.objects.filter(community_id=user.community_id, member=user).exists()
+    return [
+        {"label": label, "url": reverse(name)}
+        for label, name in _LEARNING_LINKS[: 2 if registered else 1]
+    ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -78,5 +110,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             for label, name, action in _LINKS
             if may(user, action, community)
         ]
-        + _aid_links(user),
+        + _aid_links(user)
+        + _garden_links(user)
+        + _learning_links(user),
     }

@@ -1,7 +1,8 @@
 """The aid app's writers, one module per part of the work; import them from here.
 
 - `stock`: items, locations, receiving, moving, adjusting, disposing of expired lots, counts.
-- `intake`: donations and purchases (paid from the aid fund), by hand or from a CSV list.
+- `intake`: donations and purchases (paid from the aid fund), by hand or from a CSV list, and
+  community gardens' harvests.
 - `requests`: requests (by households, or taken by phone) and their states; offers.
 - `distribution`: allocation runs, pick-up, returning packed stock, delivery routes and stops.
 - `volunteers`: shifts, sign-ups, hours.
@@ -24,6 +25,8 @@ from mutua.aid.services.distribution import (
 from mutua.aid.services.intake import (
     Donor,
     IntakeLine,
+    Produce,
+    harvest_receive,
     intake_lines_from_csv,
     intake_record,
 )
@@ -57,11 +60,13 @@ __all__ = [
     "IntakeLine",
     "LineWish",
     "Planned",
+    "Produce",
     "box_lines",
     "count_finalize",
     "count_record",
     "count_start",
     "expired_dispose",
+    "harvest_receive",
     "held_location",
     "hours_log",
     "intake_lines_from_csv",

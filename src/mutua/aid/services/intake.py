@@ -5,6 +5,11 @@ An intake is one unit of work: its lots, its receive movements, and for a purcha
 transfer from the aid fund to the seller's wallet commit together or not at all. A CSV import is
 checked whole first and every bad row reported (beancount's habit), so a volunteer fixes the file
 once instead of once per error; nothing is received until every row is good.
+
+A community garden's harvest arrives through `harvest_receive`: a garden steward is not a pantry
+volunteer, so it asks for the gardens rule `gardens.harvest.donate`, held in that garden, and does
+nothing else a pantry role would allow: it receives one lot of the crop's item (made on first use,
+as fresh produce) into the pantry's first place that keeps it, with a donation receipt.
 """
 
 import csv
@@ -18,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutua.aid.access import aid_require
+from mutua.aid.access import AidScope, aid_require
 from mutua.aid.models import (
     LOCATION_STORAGE,
     DonorKind,
@@ -27,9 +32,13 @@ from mutua.aid.models import (
     Item,
     Location,
     LocationKind,
+    Lot,
+    MovementKind,
+    Storage,
 )
-from mutua.aid.services.stock import problems_raise, stock_receive
+from mutua.aid.services.stock import movement_write, problems_raise, stock_receive
 from mutua.community.models import Community, Member, Organization
+from mutua.community.permissions import require
 from mutua.core.errors import MutuaError, Refused
 from mutua.core.ids import new_id
 from mutua.core.services import audit_record
@@ -117,7 +126,7 @@ def intake_record(
     problems_raise(problems, "invalid_intake")
     # Receipt numbers run per community without gaps in normal use; the unique constraint
     # refuses a duplicate if two intakes race for the same number (the second retries).
-    number = (Intake.objects.filter(community=community).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = _next_number(community)
     intake = Intake(
         community=community,
         number=number,
@@ -146,6 +155,85 @@ def intake_record(
         )
     audit_record(action="aid.intake.recorded", actor=actor, obj=intake, data={"lines": len(lines)})
     return intake
+
+
+def _next_number(community: Community) -> int:
+    return (Intake.objects.filter(community=community).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@dataclass(frozen=True)
+class Produce:
+    """A garden crop as the pantry stocks it: its item's name, unit and storage."""
+
+    name: str
+    unit: str
+    storage: str = Storage.AMBIENT
+
+
+def _produce_item(community: Community, produce: Produce, actor: Member) -> Item:
+    found = Item.objects.filter(community=community, name__iexact=produce.name.strip()).first()
+    if found is not None:
+        return found
+    item = Item.objects.create(
+        community=community,
+        name=produce.name.strip(),
+        kind="food",
+        category="garden-produce",
+        unit=produce.unit[:40],
+        storage=produce.storage,
+    )
+    audit_record(action="aid.item.created", actor=actor, obj=item)
+    return item
+
+
+# Where fresh produce goes first: the shelves, then the fridge (cold produce only fits there).
+PRODUCE_PLACES = (LocationKind.SHELF, LocationKind.FRIDGE, LocationKind.FREEZER)
+
+
+def _place_for(community: Community, item: Item) -> Location:
+    places = Location.objects.filter(community=community, kind__in=PRODUCE_PLACES)
+    for place in sorted(places, key=lambda p: (PRODUCE_PLACES.index(p.kind), p.name)):
+        if item.storage in LOCATION_STORAGE[place.kind]:
+            return place
+    raise Refused(
+        _("The pantry has no place that keeps %(item)s yet.") % {"item": item.name},
+        code="no_place",
+    )
+
+
+@transaction.atomic
+def harvest_receive(
+    *,
+    actor: Member,
+    garden: Organization,
+    produce: Produce,
+    quantity: int,
+    expires: date,
+    now: datetime | None = None,
+) -> Lot:
+    """A garden's harvest given to the pantry: one lot, received with a donation receipt."""
+    require(actor, "gardens.harvest.donate", AidScope(garden.community_id, garden.id))
+    community = garden.community
+    now = now or timezone.now()
+    item = _produce_item(community, produce, actor)
+    place = _place_for(community, item)
+    intake = Intake.objects.create(
+        community=community,
+        number=_next_number(community),
+        kind=IntakeKind.DONATION,
+        donor_kind=DonorKind.GARDEN,
+        donor_name=garden.name,
+        received_by=actor,
+        received_at=now,
+    )
+    lot = Lot.objects.create(
+        community=community, item=item, expires=expires, intake=intake, received_at=now
+    )
+    movement_write(
+        actor=actor, kind=MovementKind.RECEIVE, lot=lot, quantity=quantity, target=place, now=now
+    )
+    audit_record(action="aid.intake.harvest_received", actor=actor, obj=intake)
+    return lot
 
 
 def _csv_row(
@@ -275,8 +363,7 @@ def order_receive(
     problems_raise(problems, "invalid_arrival")
     intake = Intake.objects.create(
         community=community,
-        number=(Intake.objects.filter(community=community).aggregate(n=Max("number"))["n"] or 0)
-        + 1,
+        number=_next_number(community),
         kind=IntakeKind.PURCHASE,
         donor_kind=DonorKind.COOP,
         donor_name=seller.name,

@@ -43,7 +43,10 @@ def test_the_demo_pantry_has_history_that_verifies(town):
     assert AllocationRun.objects.filter(status="committed").count() >= 10
     assert StockMovement.objects.filter(kind="distribute").count() > 100
     assert AidRequest.objects.filter(status="fulfilled").count() > 50
-    assert Intake.objects.filter(kind="purchase").count() == 1
+    # the aid group's purchase in the pantry's history, and the co-op's bulk order (`coop.demo`)
+    purchases = Intake.objects.filter(kind="purchase")
+    assert purchases.count() == 2
+    assert purchases.filter(note__startswith="Co-op order").count() == 1
     assert HoursLog.objects.exists()
     assert levels_verify(community_id=town.id) == []
 
