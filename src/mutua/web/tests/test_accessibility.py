@@ -33,12 +33,14 @@ ROUTE = "{route}"  # stands for the first of the visitor's own delivery routes
 RUN = "{run}"  # stands for the latest allocation run
 CYCLE = "{cycle}"  # stands for the co-op's open order cycle
 ORDER = "{order}"  # stands for the visitor's latest co-op order
+PROGRAM = "{program}"  # stands for the first workshop program listed
 # placeholder -> (the page that lists them, the start of their links)
 FIRST_LINKS = {
     ROUTE: ("/aid/routes/mine/", "/aid/routes/"),
     RUN: ("/aid/runs/", "/aid/runs/"),
     CYCLE: ("/coop/", "/coop/cycles/"),
     ORDER: ("/coop/", "/coop/orders/"),
+    PROGRAM: ("/learning/", "/learning/programs/"),
 }
 
 # (visitor, path, rule id) -> why it is excused. Only for violations that sit in a template this
@@ -106,6 +108,13 @@ PAGES = [
     pytest.param("member", f"/coop/orders/{ORDER}/", 200, id="coop-order"),
     pytest.param("coop", f"/coop/cycles/{CYCLE}/", 200, id="coop-cycle-staff"),
     pytest.param("coordinator", "/coop/aid/", 200, id="coop-aid"),
+    pytest.param("member", "/gardens/", 200, id="gardens"),
+    pytest.param("member", "/gardens/mine/", 200, id="gardens-mine"),
+    pytest.param("member", "/learning/", 200, id="learning"),
+    pytest.param("member", f"/learning/programs/{PROGRAM}/", 200, id="learning-program"),
+    pytest.param("member", "/learning/mine/", 200, id="learning-mine"),
+    pytest.param("member", "/learning/calendar/", 200, id="learning-calendar"),
+    pytest.param("member@phone", "/learning/calendar/", 200, id="learning-calendar-phone"),
 ]
 
 # Submitted as they stand, with these fields filled in by label, each form shows its errors.
