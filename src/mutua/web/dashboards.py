@@ -194,6 +194,60 @@ def coop_staff_dashboard(member: Member) -> dict[str, Any]:
     return {"teams": _teams(member, Role.COOP_STAFF), "desks": desks}
 
 
+def steward_dashboard(member: Member) -> dict[str, Any]:
+    """Garden stewards: for each of their gardens, the waitlist of the current season and the
+    harvest by crop, with a chart."""
+    from mutua.gardens import reports as garden_reports
+    from mutua.gardens import selectors as garden_selectors
+    from mutua.gardens.models import Garden
+
+    plots = []
+    for garden in Garden.objects.filter(
+        organization__in=_organizations_where(member, Role.GARDEN_STEWARD)
+    ).select_related("organization"):
+        season = garden_selectors.season_current(garden)
+        report = garden_reports.harvest_report(viewer=member, garden=garden, season=season)
+        waiting = (
+            len(garden_selectors.waitlist(viewer=member, garden=garden, season=season))
+            if season is not None
+            else 0
+        )
+        chart = bar_chart(
+            _("Harvest by crop this season (kg)"),
+            [(line.crop, round(line.grams / 1000, 1)) for line in report.crops[:8]],
+        )
+        plots.append({"garden": garden, "season": season, "waiting": waiting, "chart": chart})
+    return {"teams": _teams(member, Role.GARDEN_STEWARD), "gardens": plots}
+
+
+def educator_dashboard(member: Member) -> dict[str, Any]:
+    """Educators: their schools' coming sessions with the seats taken, and how many people came
+    to the last sessions, with a chart."""
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from mutua.learning import selectors as learning_selectors
+    from mutua.learning.models import Session
+
+    schools = _organizations_where(member, Role.EDUCATOR)
+    coming = learning_selectors.sessions_upcoming(viewer=member).filter(organization__in=schools)
+    past = (
+        Session.objects.filter(organization__in=schools, ends_at__lte=timezone.now())
+        .annotate(present=Sum("attendance__seats"))
+        .select_related("program")
+        .order_by("-starts_at")[:8]
+    )
+    chart = bar_chart(
+        _("People present at the last sessions"),
+        [(f"{s.starts_at:%a %m-%d}", s.present or 0) for s in reversed(list(past))],
+    )
+    return {
+        "teams": _teams(member, Role.EDUCATOR),
+        "sessions": list(coming.order_by("starts_at")[:6]),
+        "chart": chart,
+    }
+
+
 def community_role_dashboard(member: Member) -> dict[str, Any]:
     """Artists and investors: the land trusts their art and money can support."""
     return {
@@ -222,6 +276,8 @@ BUILDERS: dict[Role, Builder] = {
     Role.CU_OFFICER: officer_dashboard,
     **{role: team_dashboard(role) for role in TEAM_ROLES},
     Role.COOP_STAFF: coop_staff_dashboard,
+    Role.GARDEN_STEWARD: steward_dashboard,
+    Role.EDUCATOR: educator_dashboard,
     Role.VOLUNTEER: volunteer_dashboard,
 }
 
@@ -229,8 +285,8 @@ BUILDERS: dict[Role, Builder] = {
 def dashboard_template(role: Role) -> str:
     if role == Role.VOLUNTEER:
         return "web/dashboards/volunteer.html"
-    if role == Role.COOP_STAFF:
-        return "web/dashboards/coop_staff.html"
+    if role in (Role.COOP_STAFF, Role.GARDEN_STEWARD, Role.EDUCATOR):
+        return f"web/dashboards/{role.value}.html"
     if role in TEAM_ROLES:
         return "web/dashboards/team.html"
     if role in (Role.ARTIST, Role.INVESTOR):

@@ -8,6 +8,7 @@ the steward logs a harvest that goes to the pantry, then reads the report.
 """
 
 import re
+
 import pytest
 
 from mutua.web.tests.conftest import screenshot, sign_in
