@@ -43,6 +43,10 @@ class ProgramIn(Schema):
     title: str = Field(max_length=120)
     description: str = ""
     attendance_credit: int = Field(0, ge=0, le=MAX_FEE, description="Local cents per attendance.")
+    reward_coop: str | None = Field(
+        None,
+        description="A food co-op's short name: the credit comes as a voucher spendable there.",
+    )
 
 
 class ProgramOut(Schema):
@@ -52,6 +56,7 @@ class ProgramOut(Schema):
     title: str
     description: str
     attendance_credit: int
+    reward_coop: str | None = Field(None, alias="reward_coop.slug")
 
 
 class SessionIn(Schema):
@@ -168,8 +173,18 @@ def program_create(request: HttpRequest, body: ProgramIn) -> Any:
     if school is None:
         message = _("No school has that short name.")
         raise NotFound(message, code="unknown_organization", fields={"school": [message]})
-    fields = body.dict(exclude={"school"})
-    return 201, services.program_create(actor=viewer, organization=school, **fields)
+    fields = body.dict(exclude={"school", "reward_coop"})
+    coop = None
+    if body.reward_coop is not None:
+        coop = Organization.objects.filter(
+            community_id=viewer.tenant_id, kind=OrganizationKind.FOOD_COOP, slug=body.reward_coop
+        ).first()
+        if coop is None:
+            message = _("No food co-op has that short name.")
+            raise NotFound(message, code="unknown_organization", fields={"reward_coop": [message]})
+    return 201, services.program_create(
+        actor=viewer, organization=school, reward_coop=coop, **fields
+    )
 
 
 @router.get("/sessions", response={200: list[SessionOut], **READ_ERRORS})

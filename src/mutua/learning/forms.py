@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mutua.community.models import Member, Organization
+from mutua.community.roles import OrganizationKind
 from mutua.currency.forms import AmountField
 from mutua.learning.models import MAX_GROUP, ProgramKind
 from mutua.learning.services import SessionPlan
@@ -27,10 +28,20 @@ class ProgramForm(forms.Form):
     attendance_credit = AmountField(
         label=_("Local dollars earned for attending (optional)"), required=False
     )
+    reward_coop = forms.ModelChoiceField(
+        label=_("Give it as a voucher at (optional)"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Empty: paid into the member's wallet."),
+    )
 
     def __init__(self, *args: Any, schools: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        coops = Organization.objects.filter(
+            community_id=schools.values("community_id")[:1], kind=OrganizationKind.FOOD_COOP
+        )
+        self.fields["reward_coop"].queryset = coops  # type: ignore[attr-defined]
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -40,6 +51,7 @@ class ProgramForm(forms.Form):
             "title": data["title"],
             "description": data["description"],
             "attendance_credit": data["attendance_credit"] or 0,
+            "reward_coop": data["reward_coop"],
         }
 
 

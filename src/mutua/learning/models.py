@@ -65,6 +65,17 @@ class Program(models.Model):
         default=0,
         help_text=_("Paid once per attendance from the school's wallet; 0 for none."),
     )
+    # With a co-op named, the credit is given as a voucher spendable only there (paid from the
+    # school's wallet all the same, `coop.services.voucher_fund`), valid for `REWARD_DAYS` days
+    # (`services.attendance`).
+    reward_coop = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("give the credit as a voucher at"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects: "models.Manager[Program]" = CommunityScopedManager()

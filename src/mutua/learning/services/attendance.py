@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from mutua.community.models import Member
 from mutua.community.permissions import may, require
+from mutua.coop.services import VoucherTerms, voucher_fund
 from mutua.core.errors import Conflict, Forbidden, MutuaError, Refused
 from mutua.core.services import audit_record
 from mutua.currency import selectors as currency_selectors
@@ -46,6 +47,9 @@ from mutua.ledger.models import Account
 PAYOUT_NAMESPACE = UUID("9a4c1f0e-5d1b-4c7a-8e0b-2f6a3c9d7b15")
 CHECK_IN_EARLY = timedelta(hours=1)
 CHECK_IN_LATE = timedelta(days=7)
+
+# An attendance credit given as a co-op voucher is valid this long.
+REWARD_DAYS = 60
 
 
 def payout_transfer_id(session: Session, member_id: UUID, kind: str) -> UUID:
@@ -122,6 +126,8 @@ def attendance_credit_pay(
 
 def _credit(actor: Member, attendance: Attendance, now: datetime) -> Payout:
     session = attendance.session
+    if session.program.reward_coop_id is not None:
+        return _voucher(actor, attendance, now)
     return _payout(
         actor=actor,
         session=session,
@@ -130,6 +136,43 @@ def _credit(actor: Member, attendance: Attendance, now: datetime) -> Payout:
         amount=session.program.attendance_credit,
         now=now,
     )
+
+
+def _voucher(actor: Member, attendance: Attendance, now: datetime) -> Payout:
+    """The attendance credit as a co-op voucher, paid from the school's wallet: once per
+    attendance, like a credit (a second call answers with the first; two at once, one wins)."""
+    session, member = attendance.session, attendance.member
+    kind = PayoutKind.ATTENDANCE
+    existing = Payout.objects.filter(session=session, member=member, kind=kind).first()
+    if existing is not None:
+        return existing
+    school = _school_wallet(actor, session)  # a voucher needs no wallet of the member's
+    program = session.program
+    assert program.reward_coop is not None
+    terms = VoucherTerms(
+        coop=program.reward_coop,
+        holder=member,
+        amount=program.attendance_credit,
+        expires_at=now + timedelta(days=REWARD_DAYS),
+        reason=_("Attended %(title)s") % {"title": program.title},
+    )
+    voucher = voucher_fund(funder_id=school.pk, actor=actor, terms=terms, now=now)
+    try:
+        with transaction.atomic():
+            payout = Payout.objects.create(
+                community_id=session.community_id,
+                session=session,
+                member=member,
+                kind=kind,
+                amount=voucher.amount,
+                transfer_id=voucher.issue_transfer_id,
+                paid_by=actor,
+                created_at=now,
+            )
+    except IntegrityError as error:  # another educator gave it a moment ago: not twice
+        raise Conflict(_("The credit for attending was given already."), code="paid") from error
+    audit_record(action="learning.payout.voucher", actor=actor, obj=payout, now=now)
+    return payout
 
 
 @transaction.atomic
@@ -151,7 +194,7 @@ def instructor_pay(*, actor: Member, session: Session, now: datetime | None = No
     )
 
 
-def _wallets(actor: Member, session: Session, member: Member) -> tuple[Account, Account]:
+def _school_wallet(actor: Member, session: Session) -> Account:
     currency = currency_selectors.currency_of(session.organization.community)
     school = currency_selectors.wallet_of(currency=currency, organization=session.organization)
     if school is None:
@@ -160,6 +203,12 @@ def _wallets(actor: Member, session: Session, member: Member) -> tuple[Account, 
         )
     if not may(actor, "ledger.account.debit", school):
         raise Forbidden(_("You may not pay from the school's wallet."))
+    return school
+
+
+def _wallets(actor: Member, session: Session, member: Member) -> tuple[Account, Account]:
+    school = _school_wallet(actor, session)
+    currency = currency_selectors.currency_of(session.organization.community)
     wallet = currency_selectors.wallet_of(currency=currency, member=member)
     if wallet is None:
         raise Refused(

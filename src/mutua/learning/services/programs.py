@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mutua.community.models import Member, Organization
 from mutua.community.permissions import require
+from mutua.community.roles import OrganizationKind
 from mutua.core.errors import Conflict, MutuaError
 from mutua.core.services import audit_record
 from mutua.learning.access import school_scope
@@ -37,6 +38,7 @@ def program_create(
     title: str,
     description: str = "",
     attendance_credit: int = 0,
+    reward_coop: Organization | None = None,
 ) -> Program:
     require(actor, "learning.program.manage", school_scope(organization))
     problems: dict[str, list[str]] = {}
@@ -46,6 +48,11 @@ def program_create(
         problems["title"] = [_("Give the program a title.")]
     if not 0 <= attendance_credit <= MAX_FEE:
         problems["attendance_credit"] = [_("The credit is zero or more.")]
+    if reward_coop is not None and (
+        reward_coop.kind != OrganizationKind.FOOD_COOP
+        or reward_coop.community_id != organization.community_id
+    ):
+        problems["reward_coop"] = [_("Choose one of the community's food co-ops.")]
     problems_raise(problems, "invalid_program")
     if Program.objects.filter(organization=organization, title=title.strip()).exists():
         message = _("This school already has a program with that title.")
@@ -57,6 +64,7 @@ def program_create(
         title=title.strip()[:120],
         description=description.strip(),
         attendance_credit=attendance_credit,
+        reward_coop=reward_coop,
     )
     audit_record(action="learning.program.created", actor=actor, obj=program)
     return program

@@ -4,7 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from mutua.core.errors import Conflict, Forbidden, NotFound, Refused
+from mutua.community.roles import OrganizationKind
+from mutua.community.tests.factories import OrganizationFactory
+from mutua.coop import services as coop_services
+from mutua.coop.models import Voucher
+from mutua.core.errors import Conflict, Forbidden, MutuaError, NotFound, Refused
 from mutua.learning import services
 from mutua.learning.models import Attendance, Payout
 from mutua.learning.tests.conftest import CREDIT, FEE, SCHOOL_FUNDS, Commons
@@ -90,3 +94,59 @@ def test_check_in_is_open_around_the_session_only(commons: Commons) -> None:
         services.attendance_check_in(
             actor=commons.grace, registration=waiting, now=session.starts_at
         )
+
+
+def test_a_program_can_give_its_credit_as_a_coop_voucher(commons: Commons) -> None:
+    """Attending earns a voucher for the co-op instead: the school's wallet pays it into the
+    vouchers account, the member spends it at the co-op's till, and what is left goes back to the
+    school when it expires."""
+    coop = OrganizationFactory(
+        community=commons.community, kind=OrganizationKind.FOOD_COOP, slug="canal"
+    )
+    program = services.program_create(
+        actor=commons.grace,
+        organization=commons.school,
+        kind="nutrition",
+        title="Eating well on a budget",
+        attendance_credit=CREDIT,
+        reward_coop=coop,
+    )
+    starts = commons.now + timedelta(hours=2)
+    plan = services.SessionPlan(
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Commons kitchen",
+        capacity=4,
+        instructor=commons.ines,
+    )
+    session = services.session_create(actor=commons.grace, program=program, plan=plan)
+    ana = services.registration_create(actor=commons.ana, session=session, now=commons.now)
+    checked = services.attendance_check_in(actor=commons.grace, registration=ana, now=starts)
+    assert checked.credit is not None and checked.credit_problem == ""
+    voucher = Voucher.objects.get(holder=commons.ana)
+    assert (voucher.organization_id, voucher.amount) == (coop.pk, CREDIT)
+    assert voucher.funder_id == commons.school_wallet.pk
+    assert checked.credit.transfer_id == voucher.issue_transfer_id
+    assert commons.balance() == SCHOOL_FUNDS - CREDIT
+    assert commons.balance(commons.ana) == 0  # a voucher, not wallet money
+    again = services.attendance_credit_pay(
+        actor=commons.grace, attendance=checked.attendance, now=starts
+    )
+    assert again.pk == checked.credit.pk and Voucher.objects.count() == 1  # given once
+
+    coop_services.vouchers_expire(community=commons.community, now=voucher.expires_at)
+    assert commons.balance() == SCHOOL_FUNDS  # unspent: back to the school
+    assert ledger_verify() == []
+
+
+def test_a_reward_voucher_names_a_food_coop_of_the_community(commons: Commons) -> None:
+    with pytest.raises(MutuaError) as error:
+        services.program_create(
+            actor=commons.grace,
+            organization=commons.school,
+            kind="health",
+            title="First aid",
+            attendance_credit=CREDIT,
+            reward_coop=commons.hill,  # a school, not a co-op
+        )
+    assert "reward_coop" in error.value.fields
