@@ -60,12 +60,16 @@ def _sessions(viewer: Member) -> QuerySet[Session]:
 
 def program_list(*, viewer: Member) -> QuerySet[Program]:
     require(viewer, "learning.program.view", viewer.tenant)
-    return Program.objects.filter(community_id=viewer.tenant_id).select_related("organization", "reward_coop")
+    return Program.objects.filter(community_id=viewer.tenant_id).select_related(
+        "organization", "reward_coop"
+    )
 
 
 def program_get(*, viewer: Member, program_id: UUID | str) -> Program:
     program: Program = _get(
-        Program.objects.filter(community_id=viewer.tenant_id).select_related("organization", "reward_coop"),
+        Program.objects.filter(community_id=viewer.tenant_id).select_related(
+            "organization", "reward_coop"
+        ),
         program_id,
     )
     require(viewer, "learning.program.view", program)

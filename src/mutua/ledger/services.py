@@ -213,8 +213,20 @@ def _transfers_apply(
     actor: Member | None,
     now: datetime | None,
 ) -> list[TransferOutcome]:
+    if now is not None:
+        _not_before_a_digest(community, now)
     with statements.writing() as work:
         return _transfers_write(work, community, requests, linked=linked, actor=actor, now=now)
+
+
+def _not_before_a_digest(community: Community, now: datetime) -> None:
+    """A transfer dated (`now=`, for demos and tests) before a published digest would rewrite
+    history that was already vouched for: refused. Transfers stamped by the clock never are."""
+    if ChainDigest.objects.filter(community=community, taken_at__gt=now).exists():
+        raise MutuaError(
+            _("A transfer cannot be dated before a published digest of the books."),
+            code="before_digest",
+        )
 
 
 def _transfers_write(

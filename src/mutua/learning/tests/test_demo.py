@@ -39,7 +39,8 @@ def test_the_demo_has_a_month_of_workshops(town) -> None:  # type: ignore[no-unt
     )
     assert Session.objects.count() == len(demo.SESSIONS)
     past = Session.objects.filter(ends_at__lt=now)
-    assert Attendance.objects.filter(session__in=past).count() >= 20
+    # this week's sessions checked in today, older ones of programs without a credit at their door
+    assert Attendance.objects.filter(session__in=past).count() >= 12
     credits = Payout.objects.filter(kind="attendance")
     assert credits.exists()
     assert Transfer.objects.filter(pk__in=credits.values("transfer_id")).count() == credits.count()

@@ -211,3 +211,25 @@ def test_a_batch_may_touch_the_same_account_many_times(books) -> None:
     assert len(batch_ids) == 1 and None not in batch_ids  # one call, one batch
     assert pending_expire(community=books.community, now=timezone.now() + timedelta(hours=1)) == 2
     assert ledger_verify() == []
+
+
+def test_a_transfer_cannot_be_dated_before_a_published_digest(books) -> None:
+    """Demos and tests date transfers with `now=`; one dated before a digest that was already
+    published would rewrite vouched-for history, so the ledger refuses it and writes nothing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutua.core.errors import MutuaError
+    from mutua.ledger.models import Transfer
+    from mutua.ledger.services import chain_digest_publish
+
+    books.pay(books.issuance, books.ana, 1_000)
+    moment = timezone.now() + timedelta(seconds=1)
+    chain_digest_publish(ledger=books.ld, at=moment)
+    with pytest.raises(MutuaError) as refused:
+        books.pay(books.ana, books.ben, 300, now=moment - timedelta(days=2))
+    assert refused.value.code == "before_digest"
+    assert Transfer.objects.count() == 1
+    assert books.pay(books.ana, books.ben, 300, now=moment + timedelta(minutes=1)) == "ok"
+    assert ledger_verify() == []
