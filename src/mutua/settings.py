@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mutua.coop",
     "mutua.gardens",
     "mutua.learning",
+    "mutua.chain",
 ]
 
 MIDDLEWARE = [
