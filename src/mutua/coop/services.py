@@ -47,7 +47,7 @@ from mutua.coop.models import (
     VoucherSpend,
 )
 from mutua.coop.pricing import solidarity_split
-from mutua.core.errors import Conflict, Gone, MutuaError, NotFound, Refused
+from mutua.core.errors import Conflict, Gone, MutuaError, NotFound, Refused, problems_raise
 from mutua.core.ids import new_id
 from mutua.core.services import audit_record
 from mutua.currency import selectors as currency_selectors
@@ -61,11 +61,6 @@ from mutua.ledger.models import Account, AccountKind
 HOLD_AFTER_PICKUP = timedelta(days=14)
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 VOUCHERS_ACCOUNT = "aid-vouchers"
-
-
-def _problems_raise(problems: dict[str, list[str]], code: str = "invalid") -> None:
-    if problems:
-        raise MutuaError(_("Please correct the highlighted details."), code=code, fields=problems)
 
 
 def _check_coop(coop: Organization) -> None:
@@ -116,7 +111,7 @@ def product_create(*, actor: Member, coop: Organization, fields: ProductFields) 
     problems = _product_problems(fields)
     if Product.objects.filter(organization=coop, name__iexact=fields.name.strip()).exists():
         problems.setdefault("name", []).append(_("The catalogue has this product already."))
-    _problems_raise(problems)
+    problems_raise(problems)
     values = fields._asdict() | {"name": fields.name.strip(), "producer": fields.producer.strip()}
     product = Product.objects.create(community_id=coop.community_id, organization=coop, **values)
     audit_record(action="coop.product.created", actor=actor, obj=product)
@@ -130,7 +125,7 @@ def product_update(*, actor: Member, product: Product, fields: ProductFields) ->
     clash = Product.objects.filter(organization_id=product.organization_id)
     if clash.filter(name__iexact=fields.name.strip()).exclude(pk=product.pk).exists():
         problems.setdefault("name", []).append(_("The catalogue has this product already."))
-    _problems_raise(problems)
+    problems_raise(problems)
     for name, value in fields._asdict().items():
         setattr(product, name, value.strip() if isinstance(value, str) else value)
     product.save()
@@ -161,7 +156,7 @@ def cycle_create(
         problems["closes_at"] = [_("Orders close after they open.")]
     if pickup_at < closes_at:
         problems["pickup_at"] = [_("Pick-up is after orders close.")]
-    _problems_raise(problems)
+    problems_raise(problems)
     cycle = OrderCycle.objects.create(
         community_id=coop.community_id,
         organization=coop,
@@ -199,7 +194,7 @@ def cycle_offer(
         problems["quantity"] = [_("A quantity is a whole number, 0 or more.")]
     if not isinstance(price, int) or price <= 0:
         problems["price"] = [_("A price is more than zero.")]
-    _problems_raise(problems)
+    problems_raise(problems)
     offer = CycleProduct.objects.select_for_update().filter(cycle=cycle, product=product).first()
     if offer is None:
         offer = CycleProduct(
@@ -248,7 +243,7 @@ def _take(cycle: OrderCycle, wanted: Sequence[Wanted]) -> list[tuple[CycleProduc
             counts[want.offer_id] = want.quantity
     if not wanted:
         problems["lines"] = [_("An order has at least one product.")]
-    _problems_raise(problems)
+    problems_raise(problems)
     offers = {
         o.pk: o
         for o in CycleProduct.objects.select_for_update()
@@ -445,7 +440,7 @@ def _settle(actor: Member, order: Order, delivered: dict[UUID, int], now: dateti
     unknown = set(delivered) - {line.pk for line in lines}
     if unknown:
         problems["lines"] = [_("A line that is not on this order.")]
-    _problems_raise(problems)
+    problems_raise(problems)
     for line in lines:
         line.delivered = delivered[line.pk]
     OrderLine.objects.bulk_update(lines, ["delivered"])
@@ -629,7 +624,7 @@ def voucher_fund(
         problems["amount"] = [_("A voucher is worth more than zero.")]
     if terms.expires_at <= now:
         problems["expires_at"] = [_("A voucher expires in the future.")]
-    _problems_raise(problems)
+    problems_raise(problems)
     currency = currency_selectors.currency_of(coop.community)
     escrow = vouchers_account(currency, actor)
     transfer_id = new_id()
@@ -678,7 +673,7 @@ def voucher_redeem(
     require(actor, "coop.voucher.redeem", coop_scope(coop))
     now = now or timezone.now()
     if not isinstance(amount, int) or amount <= 0:
-        _problems_raise({"amount": [_("Take more than zero.")]})
+        problems_raise({"amount": [_("Take more than zero.")]})
     voucher = (
         Voucher.objects.select_for_update()
         .filter(community_id=coop.community_id, code=voucher_code_normal(code))
@@ -796,7 +791,7 @@ def referral_set(
         problems["discount_bps"] = [_("A discount is more than 0 and at most 100 percent.")]
     if ends_at is not None and ends_at <= now:
         problems["ends_at"] = [_("A referral ends in the future.")]
-    _problems_raise(problems)
+    problems_raise(problems)
     _referrals_end(member, now)
     assert member.community_id is not None  # `aid_require` found them in the actor's community
     referral = Referral.objects.create(

@@ -13,6 +13,8 @@ fields raise one error with a `fields` mapping, so a form shows every problem at
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
+
 
 class MutuaError(Exception):
     status = 400
@@ -61,3 +63,10 @@ class Gone(MutuaError):
 class Refused(MutuaError):
     status = 422
     code = "refused"
+
+
+def problems_raise(problems: Mapping[str, list[str]], code: str = "invalid") -> None:
+    """One error naming every field's problems, if there are any: how a service that checks many
+    fields reports them all at once (a form shows each beside its field)."""
+    if problems:
+        raise MutuaError(_("Please correct the highlighted details."), code=code, fields=problems)

@@ -36,10 +36,10 @@ from mutua.aid.models import (
     MovementKind,
     Storage,
 )
-from mutua.aid.services.stock import movement_write, problems_raise, stock_receive
+from mutua.aid.services.stock import movement_write, stock_receive
 from mutua.community.models import Community, Member, Organization
 from mutua.community.permissions import require
-from mutua.core.errors import MutuaError, Refused
+from mutua.core.errors import MutuaError, Refused, problems_raise
 from mutua.core.ids import new_id
 from mutua.core.services import audit_record
 from mutua.currency import selectors as currency_selectors

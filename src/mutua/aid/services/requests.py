@@ -32,9 +32,8 @@ from mutua.aid.models import (
     RequestStatus,
     Urgency,
 )
-from mutua.aid.services.stock import problems_raise
 from mutua.community.models import Household, HouseholdNeeds, Member
-from mutua.core.errors import MutuaError, NotFound, Refused
+from mutua.core.errors import MutuaError, NotFound, Refused, problems_raise
 from mutua.core.services import audit_record
 
 MAX_LINES = 40

@@ -38,7 +38,7 @@ from mutua.aid.models import (
 from mutua.community.models import Community, Member
 from mutua.community.roles import Allergen, Diet
 from mutua.community.services import coordinates_problems
-from mutua.core.errors import MutuaError, Refused
+from mutua.core.errors import MutuaError, Refused, problems_raise
 from mutua.core.services import audit_record
 
 
@@ -58,12 +58,6 @@ def database_refusals() -> Iterator[None]:
                 code="not_enough_stock",
             ) from error
         raise
-
-
-def problems_raise(problems: dict[str, list[str]], code: str) -> None:
-    """One error naming every field's problems, if there are any (the aid services' one way)."""
-    if problems:
-        raise MutuaError(_("Please correct the highlighted details."), code=code, fields=problems)
 
 
 # --- items and locations -------------------------------------------------------------------------

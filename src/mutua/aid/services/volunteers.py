@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from mutua.aid.access import aid_require
 from mutua.aid.models import HoursLog, Shift, ShiftKind, ShiftSignup
-from mutua.aid.services.stock import problems_raise
 from mutua.community.models import Community, Member
-from mutua.core.errors import Conflict, Refused
+from mutua.core.errors import Conflict, Refused, problems_raise
 
 
 @transaction.atomic

@@ -11,11 +11,10 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mutua.aid.services.stock import problems_raise
 from mutua.community.models import Member, Organization
 from mutua.community.permissions import require
 from mutua.community.roles import OrganizationKind
-from mutua.core.errors import Conflict
+from mutua.core.errors import Conflict, problems_raise
 from mutua.core.services import audit_record
 from mutua.gardens.access import organization_scope
 from mutua.gardens.models import MAX_GRID, Crop, Garden, Plot, Season

@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 
 from mutua.aid.models import Lot, Storage
 from mutua.aid.services import Produce, harvest_receive
-from mutua.aid.services.stock import problems_raise
 from mutua.community.models import Member
 from mutua.community.permissions import may, require
-from mutua.core.errors import Forbidden, NotFound, Refused
+from mutua.core.errors import Forbidden, NotFound, Refused, problems_raise
 from mutua.core.services import audit_record
 from mutua.gardens.models import Assignment, AssignmentStatus, Crop, Harvest, Plot
 from mutua.gardens.services.gardens import season_on

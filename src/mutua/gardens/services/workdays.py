@@ -12,10 +12,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutua.aid.services.stock import problems_raise
 from mutua.community.models import Member
 from mutua.community.permissions import require
-from mutua.core.errors import Conflict, Refused
+from mutua.core.errors import Conflict, Refused, problems_raise
 from mutua.core.services import audit_record
 from mutua.gardens.models import Garden, Task, TaskSignup, WorkDay
 

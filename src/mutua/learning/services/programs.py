@@ -14,19 +14,13 @@ from django.utils.translation import gettext as _
 from mutua.community.models import Member, Organization
 from mutua.community.permissions import require
 from mutua.community.roles import OrganizationKind
-from mutua.core.errors import Conflict, MutuaError
+from mutua.core.errors import Conflict, MutuaError, problems_raise
 from mutua.core.services import audit_record
 from mutua.learning.access import school_scope
 from mutua.learning.models import Program, ProgramKind, Session
 
 MAX_CAPACITY = 500
 MAX_FEE = 10**9  # ten million local dollars: far above any fee, inside a 64-bit column
-
-
-def problems_raise(problems: dict[str, list[str]], code: str) -> None:
-    """One error naming every field's problems, if there are any."""
-    if problems:
-        raise MutuaError(_("Please correct the highlighted details."), code=code, fields=problems)
 
 
 @transaction.atomic
