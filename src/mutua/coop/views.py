@@ -1,6 +1,6 @@
 """The co-op's pages: for members (cycles, ordering, their orders and vouchers), for co-op staff
 (catalogue, cycles, hand-out, the voucher desk) and for aid coordinators (bulk orders, vouchers,
-solidarity referrals). Each page lists its actions (`aid.views.actions.Act`); each action calls one
+solidarity referrals). Each page lists its actions (`web.actions.Act`); each action calls one
 service, and a refused one shows its reason beside the form with nothing changed."""
 
 from typing import Any
@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from mutua.aid.access import aid_may, aid_require
 from mutua.aid.forms import IdForm
 from mutua.aid.models import Item, Location, LocationKind
-from mutua.aid.views.actions import GET_POST, Act, Done, act, page
 from mutua.community.models import Member, Organization
 from mutua.community.permissions import may, require, signed_in
 from mutua.community.roles import OrganizationKind
@@ -23,6 +22,7 @@ from mutua.coop import selectors, services
 from mutua.coop.access import coop_get, coop_scope, coops_of
 from mutua.coop.models import Order, OrderCycle, OrderStatus, Product
 from mutua.core.errors import NotFound
+from mutua.web.actions import GET_POST, Act, Done, act, page
 from mutua.web.templatetags.mutua import money
 
 

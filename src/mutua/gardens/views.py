@@ -1,7 +1,7 @@
 """Garden pages: the list, a garden with its plot map (and the steward's layout forms), applying,
 my plots and offers, the steward's waitlist, work days, the harvest log and the report.
 
-Thin shells in the aid pages' shape (`aid.views.actions`): every page reads through `selectors`
+Thin shells in the aid pages' shape (`web.actions`): every page reads through `selectors`
 (which check the rule first) or calls one service, and every POST names its `action`. A
 `MutuaError` lands beside the form (400, nothing changed); `NotFound` and `Forbidden` go on to the
 error pages, so another community's garden does not exist for the viewer.
@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from mutua.aid.views.actions import GET_POST, Act, Done, act, one_of, page
 from mutua.community.models import Member
 from mutua.community.permissions import may, require, signed_in
 from mutua.core.errors import NotFound
 from mutua.gardens import forms as garden_forms
 from mutua.gardens import reports, selectors, services
 from mutua.gardens.models import Garden, Season
+from mutua.web.actions import GET_POST, Act, Done, act, one_of, page
 from mutua.web.charts import bar_chart
 
 # --- the list and one garden ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Workshop pages: programs and sessions, a session's page (register, cancel, accept an offer), my
 workshops, the educator's attendance sheet, the month calendar, and the iCalendar feeds.
 
-Thin shells in the aid pages' shape (`aid.views.actions`): every page reads through `selectors`
+Thin shells in the aid pages' shape (`web.actions`): every page reads through `selectors`
 (which check the rule first) or calls one service, and every POST names its `action`. A
 `MutuaError` lands beside the form (400, nothing changed); `NotFound` and `Forbidden` go on to the
 error pages, so another community's session does not exist for the viewer.
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from mutua.aid.views.actions import GET_POST, Act, Done, act, page
 from mutua.community.models import Member, Organization
 from mutua.community.permissions import may, signed_in
 from mutua.community.roles import OrganizationKind
@@ -30,6 +29,7 @@ from mutua.learning import forms as learning_forms
 from mutua.learning import ics, selectors, services
 from mutua.learning.access import school_scope
 from mutua.learning.models import CalendarFeed, Registration, RegistrationStatus, Session
+from mutua.web.actions import GET_POST, Act, Done, act, page
 
 # --- programs -------------------------------------------------------------------------------------
 

@@ -31,11 +31,11 @@ from mutua.aid.models import (
     Lot,
     RequestStatus,
 )
-from mutua.aid.views.actions import GET_POST, PASS_THROUGH, Act, Done, act, clock, one_of, page
 from mutua.aid.views.requests import release_packed
 from mutua.community.models import Member
 from mutua.community.permissions import signed_in
 from mutua.core.errors import MutuaError
+from mutua.web.actions import GET_POST, PASS_THROUGH, Act, Done, act, clock, one_of, page
 from mutua.web.errors import form_add_error
 
 # --- allocation runs -----------------------------------------------------------------------------

@@ -19,10 +19,10 @@ from mutua.aid.models import (
     AidRequest,
     RequestStatus,
 )
-from mutua.aid.views.actions import GET_POST, PASS_THROUGH, Act, act, one_of, page
 from mutua.community.models import Member
 from mutua.community.permissions import signed_in
 from mutua.core.errors import Forbidden, MutuaError, NotFound
+from mutua.web.actions import GET_POST, PASS_THROUGH, Act, act, one_of, page
 from mutua.web.errors import form_add_error
 
 # --- requests and offers -------------------------------------------------------------------------

@@ -24,10 +24,10 @@ from mutua.aid.models import (
     StockCount,
     StockLevel,
 )
-from mutua.aid.views.actions import GET_POST, PASS_THROUGH, Act, Done, act, one_of, page
 from mutua.community.models import Member, Organization
 from mutua.community.permissions import signed_in
 from mutua.core.errors import MutuaError
+from mutua.web.actions import GET_POST, PASS_THROUGH, Act, Done, act, one_of, page
 from mutua.web.errors import form_add_error
 
 # --- stock ---------------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from mutua.aid.models import (
     AdjustReason,
     ShiftKind,
 )
-from mutua.aid.views.actions import GET_POST, Act, act, day_param, one_of, page
 from mutua.community.models import Member
 from mutua.community.permissions import signed_in
 from mutua.core.errors import MutuaError
+from mutua.web.actions import GET_POST, Act, act, day_param, one_of, page
 from mutua.web.charts import bar_chart
 
 # --- volunteers ----------------------------------------------------------------------------------

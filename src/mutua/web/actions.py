@@ -1,4 +1,5 @@
-"""The shape of an aid page with actions (`Act`), and the small parsers the pages share.
+"""The shape of a page with actions (`Act`), and the small parsers the pages share; used by the
+pages of the pantry, the co-op, the gardens and the workshops.
 
 A page lists its actions; a POST names one (`action`), its form parses the input and its function
 calls one service. A `MutuaError` lands beside the form (400, nothing changed); `NotFound` and
