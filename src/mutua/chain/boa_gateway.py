@@ -2,7 +2,11 @@
 
 Each gateway owns its own `boa.Env`, so two gateways, or a gateway and a test's global EVM, never
 share state; `acting_as` gives a second gateway on the same chain that signs as another account
-(an investor withdrawing from a splitter, say). The chain lives in this process's memory only:
+(an investor withdrawing from a splitter, say), and `signing_with` does the same for the account of
+a private key. Nothing is really signed on the in-process chain (titanoboa sends as any address it
+is told to), so the key only names the account; gas costs nothing here, so an account needs no
+funds to send a transaction. `fund` is a plain value transfer. The chain lives in this process's
+memory only:
 addresses recorded in the database outlive it, so the demo must deploy afresh in the process that
 uses it.
 
@@ -31,6 +35,7 @@ from mutua.chain.gateway import (
     TransactionFailed,
     TxReceipt,
     TxStatus,
+    key_account,
     split_terms_check,
 )
 from mutua.chain.source import Contract, contract_deployer
@@ -76,10 +81,22 @@ class BoaGateway:
         self._chain.env.set_balance(address, balance_wei)
         return to_checksum_address(address)
 
+    def knows(self, address: str) -> bool:
+        """Whether this chain deployed a contract at `address` (a process's chain starts empty:
+        the art app replays it from the database when it does not)."""
+        return to_checksum_address(address) in self._chain.contracts
+
     def balance(self, address: str) -> int:
         return int(self._chain.env.get_balance(address))
 
     # The ChainGateway protocol.
+
+    def signing_with(self, private_key: str) -> "BoaGateway":
+        return BoaGateway(account=key_account(private_key).address, _chain=self._chain)
+
+    def fund(self, *, to: str, amount: int) -> TxReceipt:
+        env = self._chain.env
+        return self._transact(lambda: env.raw_call(to_checksum_address(to), value=amount))[1]
 
     def edition_deploy(self, *, name: str, symbol: str, base_uri: str) -> Deployment:
         contract, receipt = self._transact(
@@ -127,6 +144,9 @@ class BoaGateway:
     def credited(self, *, splitter: str, payee: str) -> int:
         return int(self._read(lambda: self._contract(splitter).credited(payee)))
 
+    def received(self, *, splitter: str) -> int:
+        return int(self._read(lambda: self._contract(splitter).total_received()))
+
     def withdraw(self, *, splitter: str) -> TxReceipt:
         contract = self._contract(splitter)
         return self._transact(contract.withdraw)[1]
@@ -155,6 +175,7 @@ class BoaGateway:
 
     def _transact(self, call: Callable[[], T]) -> tuple[T, TxReceipt]:
         from boa.contracts.base_evm_contract import BoaError
+        from eth.exceptions import VMError
 
         chain = self._chain
         with self._signing():
@@ -164,7 +185,9 @@ class BoaGateway:
             block = int(chain.env.evm.patch.block_number)
             try:
                 result = call()
-            except BoaError as error:
+            # A contract call fails with titanoboa's BoaError; a plain value transfer (`fund`)
+            # with py-evm's own error (insufficient funds, a recipient whose fallback reverts).
+            except (BoaError, VMError) as error:
                 receipt = TxReceipt(tx_hash, TxStatus.REVERTED, block)
                 chain.receipts[tx_hash] = receipt
                 raise TransactionFailed(_reason(error), receipt) from error
@@ -185,4 +208,6 @@ class BoaGateway:
 
 
 def _reason(error: Any) -> str:
+    if not hasattr(error, "stack_trace"):  # py-evm's VMError: its message is the reason
+        return str(error) or "reverted"
     return str(getattr(error.stack_trace.last_frame, "pretty_vm_reason", None) or "reverted")

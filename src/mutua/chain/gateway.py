@@ -14,7 +14,10 @@ the same name (`boa`, the default, or `web3`) and keeps it for the process.
 
 Conventions: amounts are integers of wei; addresses are 0x-prefixed hex strings (checksummed on
 the way out); every write is signed by the gateway's one `account` and returns only once the
-transaction is mined and succeeded.
+transaction is mined and succeeded. `signing_with(private_key)` gives a gateway on the same chain
+whose account is that key's: the art app keeps custodial accounts for members (keys derived from
+a secret seed), funds them with `fund` so they can pay gas on a real network, and moves a member's
+token by signing as that member. A malformed key raises `ChainError` without repeating the key.
 
 Errors::
 
@@ -29,7 +32,10 @@ import os
 import threading
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
 
 TOTAL_BPS = 10_000
 MAX_PAYEES = 8  # the splitter contract's bound
@@ -98,6 +104,14 @@ class ChainGateway(Protocol):
         """The address that signs every write."""
         ...
 
+    def signing_with(self, private_key: str) -> "ChainGateway":
+        """A gateway on the same chain that signs every write as this hex private key's account."""
+        ...
+
+    def fund(self, *, to: str, amount: int) -> TxReceipt:
+        """Sends `amount` wei of the gateway's account to `to` (a plain value transfer)."""
+        ...
+
     def edition_deploy(self, *, name: str, symbol: str, base_uri: str) -> Deployment:
         """An `art_edition` contract; the gateway's account becomes its owner and minter."""
         ...
@@ -124,6 +138,11 @@ class ChainGateway(Protocol):
         ...
 
     def credited(self, *, splitter: str, payee: str) -> int: ...
+
+    def received(self, *, splitter: str) -> int:
+        """Every wei the splitter has ever received (`total_received`): withdrawals never lower
+        it."""
+        ...
 
     def withdraw(self, *, splitter: str) -> TxReceipt:
         """Withdraws the gateway account's own credit (a splitter pays no one else's)."""
@@ -156,6 +175,16 @@ def split_terms_problems(payees: Sequence[Payee], remainder_payee: str) -> list[
 def split_terms_check(payees: Sequence[Payee], remainder_payee: str) -> None:
     if problems := split_terms_problems(payees, remainder_payee):
         raise InvalidSplitTerms(problems)
+
+
+def key_account(private_key: str) -> "LocalAccount":
+    """The account of a hex private key; a malformed key raises `ChainError`, never repeating it."""
+    from eth_account import Account
+
+    try:
+        return Account.from_key(private_key)
+    except ValueError as error:
+        raise ChainError(f"malformed private key: {type(error).__name__}") from None
 
 
 _gateway: ChainGateway | None = None

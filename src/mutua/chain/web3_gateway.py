@@ -6,9 +6,14 @@ keep it in the process environment or a secret store, never in the database or t
 `MUTUA_CHAIN_RECEIPT_TIMEOUT` (seconds, default 120) bounds the wait for a transaction to be mined.
 
 Each write is built by web3.py (nonce from the pending count, gas estimated, fees from the node),
-signed locally with the key, sent raw, and waited for. A call the node refuses while estimating
-gas raises `TransactionFailed` without a receipt; a mined revert raises it with the receipt; a
-transaction not mined in time raises `TransactionPending`, whose receipt's hash `tx_status` polls.
+signed locally with the key, sent raw, and waited for; `fund`'s plain value transfer is built by
+the same web3.py defaults as a contract call. A write the node refuses while estimating gas (a
+revert, or a sender who cannot pay) raises `TransactionFailed` without a receipt; a mined revert
+raises it with the receipt; a transaction not mined in time raises `TransactionPending`, whose
+receipt's hash `tx_status` polls.
+
+`signing_with` gives a gateway on the same connection that signs with another key: a member's
+custodial account, which pays its own gas, so `fund` it before it sends anything.
 
 The test suite runs it only against web3.py's `EthereumTesterProvider` (eth-tester on py-evm, in
 process): the same calls and the same signing, but no HTTP, no real node, no fee market, no
@@ -16,7 +21,7 @@ reorganisation and no transaction that stays pending. Try it on a test network b
 it on a real one.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mutua.chain.gateway import (
@@ -30,6 +35,7 @@ from mutua.chain.gateway import (
     TransactionPending,
     TxReceipt,
     TxStatus,
+    key_account,
     split_terms_check,
 )
 from mutua.chain.source import Contract, contract_compile
@@ -49,14 +55,22 @@ class Web3Gateway:
         receipt_timeout_s: float = DEFAULT_RECEIPT_TIMEOUT_S,
         revert_errors: tuple[type[Exception], ...] = (),
     ) -> None:
-        """`revert_errors`: exception types besides web3's `ContractLogicError` by which the
-        provider says a call reverted (web3's `EthereumTesterProvider` raises eth-tester's own)."""
-        from eth_account import Account
-        from web3.exceptions import ContractLogicError
+        """`revert_errors`: exception types besides web3's `ContractLogicError` and `Web3RPCError`
+        by which the provider refuses a call or a transaction (web3's `EthereumTesterProvider`
+        raises eth-tester's `TransactionFailed` for a revert, and py-evm's `ValidationError` for a
+        sender who cannot pay)."""
+        from web3.exceptions import ContractLogicError, Web3RPCError
 
-        self._refusals: tuple[type[Exception], ...] = (ContractLogicError, *revert_errors)
+        self._revert_errors = revert_errors
+        # A revert, or the node's refusal of a transaction it was asked to estimate (a sender who
+        # cannot pay for it, say): either way nothing was sent.
+        self._refusals: tuple[type[Exception], ...] = (
+            ContractLogicError,
+            Web3RPCError,
+            *revert_errors,
+        )
         self._w3 = w3
-        self._signer = Account.from_key(private_key)
+        self._signer = key_account(private_key)
         self._timeout = receipt_timeout_s
 
     @classmethod
@@ -76,12 +90,35 @@ class Web3Gateway:
             timeout = float(environ.get("MUTUA_CHAIN_RECEIPT_TIMEOUT", DEFAULT_RECEIPT_TIMEOUT_S))
             w3 = Web3(Web3.HTTPProvider(rpc_url))
             return cls(w3=w3, private_key=key, receipt_timeout_s=timeout)
-        except ValueError as error:  # a malformed key or timeout; the message never holds the key
+        except ChainError as error:  # a malformed key: the message never holds the key
+            raise ChainConfigError(str(error)) from None
+        except ValueError as error:  # a malformed timeout
             raise ChainConfigError(f"bad chain configuration: {type(error).__name__}") from None
 
     @property
     def account(self) -> str:
         return str(self._signer.address)
+
+    def signing_with(self, private_key: str) -> "Web3Gateway":
+        return Web3Gateway(
+            w3=self._w3,
+            private_key=private_key,
+            receipt_timeout_s=self._timeout,
+            revert_errors=self._revert_errors,
+        )
+
+    def fund(self, *, to: str, amount: int) -> TxReceipt:
+        # The helper web3.py's own `build_transaction` uses (gas, fees, chain id), so a transfer
+        # is built exactly as a contract call is.
+        from web3._utils.transactions import fill_transaction_defaults
+
+        recipient = self._address(to)
+        return _receipt(
+            self._send(
+                lambda tx: fill_transaction_defaults(self._w3, {**tx, "to": recipient}),
+                value=amount,
+            )
+        )
 
     def edition_deploy(self, *, name: str, symbol: str, base_uri: str) -> Deployment:
         return self._deploy(Contract.ART_EDITION, name, symbol, base_uri)
@@ -101,7 +138,7 @@ class Web3Gateway:
         )
         from web3.logs import DISCARD
 
-        raw = self._send(function)
+        raw = self._send(function.build_transaction)
         minted = self._contract(Contract.ART_EDITION, edition).events.EditionMinted()
         (event,) = minted.process_receipt(raw, errors=DISCARD)
         return Minted(int(event["args"]["token_id"]), _receipt(raw))
@@ -114,7 +151,7 @@ class Web3Gateway:
         holder = self.owner_of(edition=edition, token_id=token_id)
         contract = self._contract(Contract.ART_EDITION, edition)
         function = contract.functions.transferFrom(holder, self._address(to), token_id)
-        return _receipt(self._send(function))
+        return _receipt(self._send(function.build_transaction))
 
     def royalty_info(self, *, edition: str, token_id: int, sale_price: int) -> RoyaltyInfo:
         contract = self._contract(Contract.ART_EDITION, edition)
@@ -123,15 +160,19 @@ class Web3Gateway:
 
     def royalty_pay(self, *, splitter: str, amount: int) -> TxReceipt:
         function = self._contract(Contract.ROYALTY_SPLITTER, splitter).functions.receive_royalty()
-        return _receipt(self._send(function, value=amount))
+        return _receipt(self._send(function.build_transaction, value=amount))
 
     def credited(self, *, splitter: str, payee: str) -> int:
         contract = self._contract(Contract.ROYALTY_SPLITTER, splitter)
         return int(self._call(contract.functions.credited(self._address(payee))))
 
+    def received(self, *, splitter: str) -> int:
+        contract = self._contract(Contract.ROYALTY_SPLITTER, splitter)
+        return int(self._call(contract.functions.total_received()))
+
     def withdraw(self, *, splitter: str) -> TxReceipt:
         function = self._contract(Contract.ROYALTY_SPLITTER, splitter).functions.withdraw()
-        return _receipt(self._send(function))
+        return _receipt(self._send(function.build_transaction))
 
     def tx_status(self, tx_hash: str) -> TxStatus:
         from web3.exceptions import TransactionNotFound
@@ -158,7 +199,7 @@ class Web3Gateway:
     def _deploy(self, contract: Contract, *args: Any) -> Deployment:
         compiled = contract_compile(contract)
         factory = self._w3.eth.contract(abi=compiled.abi, bytecode=compiled.bytecode)
-        raw = self._send(factory.constructor(*args))
+        raw = self._send(factory.constructor(*args).build_transaction)
         return Deployment(str(raw["contractAddress"]), _receipt(raw))
 
     def _call(self, function: Any) -> Any:
@@ -167,13 +208,14 @@ class Web3Gateway:
         except self._refusals as error:
             raise ChainError(f"refused by the contract: {error}") from error
 
-    def _send(self, function: Any, *, value: int = 0) -> Any:
-        """Builds, signs, sends and waits for one transaction; returns web3's raw receipt."""
+    def _send(self, build: Callable[[Any], Any], *, value: int = 0) -> Any:
+        """Builds (`build` fills in gas, fees and the call), signs, sends and waits for one
+        transaction; returns web3's raw receipt."""
         from web3.exceptions import TimeExhausted
 
         sender = self._signer.address
         try:
-            tx = function.build_transaction(
+            tx = build(
                 {
                     "from": sender,
                     "value": value,
@@ -181,7 +223,7 @@ class Web3Gateway:
                 }
             )
         except self._refusals as error:
-            raise TransactionFailed(f"refused by the contract: {error}") from error
+            raise TransactionFailed(f"refused before sending: {error}") from error
         signed = self._signer.sign_transaction(tx)
         tx_hash = self._w3.eth.send_raw_transaction(signed.raw_transaction)
         try:

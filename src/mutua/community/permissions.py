@@ -112,6 +112,16 @@ RULES: dict[str, frozenset[Role]] = {
     "learning.roster.view": frozenset({R.EDUCATOR, R.ADMIN}),
     "learning.attendance.check_in": frozenset({R.EDUCATOR}),
     "learning.instructor.pay": frozenset({R.EDUCATOR}),
+    # Art for land: the gallery is public; artists register their works, investors buy and
+    # resell editions, a land trust's stewards keep its profile and projects (the role counts in
+    # that trust), and the two people handing a work over record it (`art.services`). Officers
+    # and admins see every sale, and retry what the chain has not done yet.
+    "art.artwork.create": frozenset({R.ARTIST}),
+    "art.edition.buy": frozenset({R.INVESTOR}),
+    "art.custody.record": frozenset(Role),
+    "art.trust.manage": frozenset({R.CLT_STEWARD}),
+    "art.sales.view": frozenset({R.CU_OFFICER, R.ADMIN}),
+    "art.chain.retry": frozenset({R.CU_OFFICER, R.ADMIN}),
     # Dashboards: one per role.
     **{f"dashboard.{role.value}": frozenset({role}) for role in Role},
 }

@@ -1,13 +1,16 @@
 """The chain gateway: one story told on both implementations (titanoboa's in-process EVM, and
 web3.py on eth-tester's in-process node), then each one's own edges and the factory."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from eth_account import Account
 from eth_tester import EthereumTester, PyEVMBackend
 from eth_tester.exceptions import TransactionFailed as EthTesterTransactionFailed
+from eth_utils import ValidationError as EthValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from web3 import EthereumTesterProvider, Web3
@@ -58,7 +61,8 @@ def web3_chain() -> Chain:
     keys = [str(key) for key in tester.backend.account_keys]
 
     def gateway(n: int) -> ChainGateway:
-        return Web3Gateway(w3=w3, private_key=keys[n], revert_errors=(EthTesterTransactionFailed,))
+        refusals = (EthTesterTransactionFailed, EthValidationError)
+        return Web3Gateway(w3=w3, private_key=keys[n], revert_errors=refusals)
 
     return Chain(gateway(0), gateway, lambda address: int(w3.eth.get_balance(address)))  # type: ignore[arg-type]
 
@@ -141,6 +145,100 @@ def test_refused_calls_change_nothing(chain: Chain):
         operator.owner_of(edition=edition.address, token_id=7)
 
     assert operator.owner_of(edition=edition.address, token_id=0) == holder.account
+
+
+def test_a_custodial_account_moves_its_token_only_when_signing_with_its_key(chain: Chain):
+    operator, buyer, stranger = chain.operator, chain.party(1), chain.party(2)
+    key = "0x" + hashlib.sha256(b"a member's custodial key, derived from a seed").hexdigest()
+    custodian = operator.signing_with(key)
+    other_custodian = operator.signing_with("0x" + "42" * 32)
+    assert custodian.account == Account.from_key(key).address
+    for account in (custodian.account, other_custodian.account):
+        operator.fund(to=account, amount=ETHER)  # gas, which eth-tester charges as a network does
+    edition = edition_with_one_token(operator, holder=custodian.account)
+
+    for other in (stranger, operator, other_custodian):
+        with pytest.raises(TransactionFailed, match="not token owner or approved"):
+            other.transfer(edition=edition, token_id=0, to=other.account)
+    assert operator.owner_of(edition=edition, token_id=0) == custodian.account
+
+    receipt = custodian.transfer(edition=edition, token_id=0, to=buyer.account)
+
+    assert receipt.status is TxStatus.SUCCEEDED
+    assert operator.owner_of(edition=edition, token_id=0) == buyer.account
+
+
+def test_web3_refuses_an_unfunded_custodial_account_before_sending():
+    operator = web3_chain().operator
+    custodian = operator.signing_with("0x" + "24" * 32)
+    edition = edition_with_one_token(operator, holder=custodian.account)
+
+    with pytest.raises(TransactionFailed, match="refused before sending") as refused:
+        custodian.transfer(edition=edition, token_id=0, to=operator.account)
+    assert refused.value.receipt is None
+
+    operator.fund(to=custodian.account, amount=ETHER // 10)
+    custodian.transfer(edition=edition, token_id=0, to=operator.account)
+    assert operator.owner_of(edition=edition, token_id=0) == operator.account
+
+
+def edition_with_one_token(operator: ChainGateway, *, holder: str) -> str:
+    """An edition whose token 0 is `holder`'s, paying its royalties to the operator."""
+    edition = operator.edition_deploy(name="Mutua", symbol="MART", base_uri="u/").address
+    splitter = operator.splitter_deploy(
+        payees=[Payee(operator.account, 10_000)], remainder_payee=operator.account
+    ).address
+    operator.mint(edition=edition, owner=holder, royalty_receiver=splitter, royalty_bps=500)
+    return edition
+
+
+def test_signing_with_a_malformed_key_does_not_repeat_it(chain: Chain):
+    secret = "0x" + "ab" * 31  # one byte short
+
+    with pytest.raises(ChainError, match="malformed private key") as refused:
+        chain.operator.signing_with(secret)
+
+    assert secret not in str(refused.value)
+    assert refused.value.__cause__ is None
+
+
+def test_received_is_every_royalty_paid_in_even_after_withdrawals(chain: Chain):
+    operator, investor, buyer = chain.operator, chain.party(1), chain.party(2)
+    splitter = operator.splitter_deploy(
+        payees=[Payee(investor.account, 6_000), Payee(operator.account, 4_000)],
+        remainder_payee=operator.account,
+    ).address
+    assert operator.received(splitter=splitter) == 0
+
+    buyer.royalty_pay(splitter=splitter, amount=99_999)
+    operator.royalty_pay(splitter=splitter, amount=1)
+    investor.withdraw(splitter=splitter)
+    buyer.royalty_pay(splitter=splitter, amount=50_000)
+
+    assert operator.received(splitter=splitter) == 99_999 + 1 + 50_000
+    assert investor.received(splitter=splitter) == 150_000
+
+
+def test_fund_sends_wei_from_the_gateway_account(chain: Chain):
+    sender, recipient = chain.party(1), chain.party(2)
+    before = chain.balance(recipient.account), chain.balance(sender.account)
+
+    receipt = sender.fund(to=recipient.account, amount=123_456_789)
+
+    assert receipt.status is TxStatus.SUCCEEDED
+    assert sender.tx_status(receipt.tx_hash) is TxStatus.SUCCEEDED
+    assert chain.balance(recipient.account) == before[0] + 123_456_789
+    assert chain.balance(sender.account) <= before[1] - 123_456_789  # and gas on eth-tester
+
+
+def test_fund_refuses_more_than_the_account_holds(chain: Chain):
+    sender, recipient = chain.party(1), chain.party(2)
+    before = chain.balance(recipient.account)
+
+    with pytest.raises(TransactionFailed):
+        sender.fund(to=recipient.account, amount=chain.balance(sender.account) + 1)
+
+    assert chain.balance(recipient.account) == before
 
 
 def test_bad_split_terms_are_refused_before_sending_with_every_problem(chain: Chain):
