@@ -170,9 +170,9 @@ def edition_buy(
     """The first sale of an edition, at the artwork's price, from the artist."""
     now = now or timezone.now()
     require(buyer, "art.edition.buy", edition)
+    edition = _edition_locked(edition)  # before looking for a retry: two retries take turns
     if (done := _existing(sale_id, buyer, edition)) is not None:
         return done
-    edition = _edition_locked(edition)
     artwork: Artwork = edition.artwork
     if artwork.published_at is None:
         raise NotFound(_("Not found."))

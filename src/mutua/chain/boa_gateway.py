@@ -44,6 +44,7 @@ T = TypeVar("T")
 # titanoboa selects its EVM through a module-level global (`boa.env`), so calls from any gateway
 # in this process take turns, whichever thread makes them (`runserver` serves with threads).
 _BOA_LOCK = threading.RLock()
+OPERATOR_KEY = "0x" + keccak(text="mutua in-process chain operator").hex()  # play money only
 OPERATOR_FUNDS_WEI = 10**24  # a million ether of play money on the in-process chain
 
 
@@ -63,7 +64,9 @@ class BoaGateway:
 
         self._chain = _chain or _Chain(env=boa.Env())
         if account is None:
-            account = str(self._chain.env.generate_address("mutua-operator"))
+            # The same operator on every in-process chain, so deploying and minting in the same
+            # order gives the same addresses (the art app replays a process's chain this way).
+            account = str(key_account(OPERATOR_KEY).address)
             self._chain.env.set_balance(account, OPERATOR_FUNDS_WEI)
         self._account = to_checksum_address(account)
 

@@ -1,11 +1,14 @@
 """Worked examples of art for land, told as stories through the ledger, the provenance log and the
 chain."""
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from mutua.art import chainwork, sales, services
 from mutua.art.custodial import custodial_address
-from mutua.art.models import ChainTask, ChainTaskState, Sale
+from mutua.art.models import ChainTask, ChainTaskState, Edition, Sale
 from mutua.art.selectors import timeline, trust_totals
-from mutua.art.tests.conftest import Art
+from mutua.art.tests.conftest import OBJECT, Art, png_bytes
 from mutua.ledger.models import Transfer
 
 
@@ -83,3 +86,49 @@ def test_custody_moves_when_both_parties_confirm(art: Art) -> None:
     holder = services.custodian_of(art.artwork)
     assert (holder.member, holder.organization) == (art.ruth, art.land)
     assert timeline(art.artwork).problems == []
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    price=st.integers(1, 50_000),
+    resale_price=st.integers(1, 50_000),
+    artist_bps=st.integers(0, 10_000),
+    royalty_bps=st.integers(0, 5_000),
+    investor_bps=st.integers(0, 5_000),
+    artist_royalty_bps=st.integers(0, 4_999),
+)
+def test_every_sale_moves_exactly_its_price_through_the_ledger(
+    art: Art,
+    price: int,
+    resale_price: int,
+    artist_bps: int,
+    royalty_bps: int,
+    investor_bps: int,
+    artist_royalty_bps: int,
+) -> None:
+    terms = services.Terms(
+        editions=1,
+        price=price,
+        artist_bps=artist_bps,
+        royalty_bps=royalty_bps,
+        investor_bps=investor_bps,
+        artist_royalty_bps=artist_royalty_bps,
+        union_bps=10_000 - investor_bps - artist_royalty_bps,
+    )
+    artwork = services.artwork_register(actor=art.ada, fields=OBJECT, terms=terms)
+    services.photo_add(actor=art.ada, artwork=artwork, data=png_bytes())
+    services.artwork_publish(actor=art.ada, artwork=artwork)
+    edition = Edition.objects.get(artwork=artwork)
+    first = sales.edition_buy(buyer=art.ivan, edition=edition)
+    listing = sales.listing_create(actor=art.ivan, edition=edition, price=resale_price)
+    second = sales.listing_buy(buyer=art.bea, listing=listing)
+    for sale in (first, second):
+        moved = Transfer.objects.filter(pk__in=sale.transfer_ids)
+        from_buyer = sum(t.amount for t in moved if t.debit_account_id == art.wallet(sale.buyer).pk)
+        to_trust = sum(t.amount for t in moved if t.code == "art_trust_payout")
+        assert from_buyer == sale.price
+        assert to_trust == sale.trust_amount
+    assert first.artist_amount + first.trust_amount == price
+    assert second.seller_amount + second.royalty == resale_price
