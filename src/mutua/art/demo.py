@@ -1,5 +1,5 @@
 """The art-for-land part of `mutua demo`: Riverbend Community Land Trust with two projects, three
-artists (the `artist` login, Imani Clarke, among them), six works with photos, first sales,
+artists besides the `artist` login (Imani Clarke), six works with photos, first sales,
 resales and works in the trust's custody.
 
 Everything goes through the art services, at the demo's own time (the ledger is never
