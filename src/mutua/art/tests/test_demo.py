@@ -1,7 +1,7 @@
 """The demo's art for land: a land trust with projects and money raised, four artists' published
 works (the `artist` login and three more), first sales and resales, custody with the trust, a
-listing by the `investor` login, and everything verified. The full `mutua demo` runs once for the module inside a transaction that is
-rolled back afterwards, on a fresh in-process chain."""
+listing by the `investor` login, and everything verified. The full `mutua demo` runs once for the
+module inside a transaction that is rolled back afterwards, on a fresh in-process chain."""
 
 from collections.abc import Iterator
 from io import StringIO
@@ -44,7 +44,7 @@ def test_the_demo_has_four_artists_sales_resales_and_a_funded_trust(town: Commun
     assert Sale.objects.filter(kind="primary").count() >= 10
     assert Sale.objects.filter(kind="resale").count() >= 3
     totals = trust_totals(works.first().trust)  # type: ignore[union-attr]
-    assert 0 < totals.raised and totals.projects[0].funded > 0
+    assert totals.raised > 0 and totals.projects[0].funded > 0
     assert Listing.objects.filter(status="open", seller__handle="investor").exists()
 
 
