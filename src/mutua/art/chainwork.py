@@ -13,14 +13,18 @@ edition gets its own royalty splitter: payees the original investor, the artist 
 union (the remainder payee), by the artwork's royalty shares, each as their custodial address
 (`custodial.py`); the token's ERC-2981 receiver is that splitter.
 
-The in-process chain (`BoaGateway`, demo and tests) lives in one process's memory. When a process
-finds the community's contract unknown to its chain, it replays the chain from the database:
-the operator's deploys and mints in their original order give the same addresses and token ids
-(the operator account and its nonces are deterministic), and each token is minted straight to its
-holder. A replay that does not reproduce the recorded addresses stops with an error.
+The in-process chain (`BoaGateway`, demo and tests) lives in one process's memory, and each
+process (a gunicorn worker, `mutua art verify`) has its own. Before each use, a process brings its
+chain up to the database (`_mirror`): it deploys the contract if its chain lacks it, mints what
+it has not minted, in token order, straight to each token's holder, and moves tokens that other
+processes moved. The operator account and its nonces are the same on every in-process chain and
+mints take turns on the contract's row, so this gives the recorded addresses and token ids; if it
+does not, it stops with an error.
 """
 
 import logging
+import threading
+import weakref
 from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -59,18 +63,12 @@ def _gateway() -> ChainGateway:
     return chain_gateway()
 
 
-def _known(gateway: Any, address: str) -> bool:
-    knows = getattr(gateway, "knows", None)
-    return True if knows is None else bool(knows(address))
-
-
 def edition_contract(community: Community) -> str:
     """The community's edition contract address, deploying it (or replaying it) if needed."""
     gateway = _gateway()
     found = ArtContract.objects.filter(community=community).first()
     if found is not None:
-        if not _known(gateway, found.address):
-            _replay(community, found.address)
+        _mirror(gateway, community, found.address)
         return found.address
     uri = base_uri(community)
     if len(uri) > MAX_BASE_URI:
@@ -106,32 +104,68 @@ def _mint(edition: Edition, contract: str, owner_id: UUID) -> tuple[str, int, st
     return splitter.address, minted.token_id, minted.receipt.tx_hash
 
 
-def _replay(community: Community, address: str) -> None:
+# What each in-process chain of this process holds: edition id -> the member whose custodial
+# address holds its token there. A real network (a gateway without `knows`) is never mirrored.
+_mirrors: "weakref.WeakKeyDictionary[Any, dict[UUID, UUID]]" = weakref.WeakKeyDictionary()
+_mirror_lock = threading.RLock()
+
+
+def _mirror(gateway: Any, community: Community, address: str) -> None:
+    """Bring an in-process chain up to the database: deploy the contract if this chain lacks it,
+    mint (in token order) what other processes minted, and move tokens other processes moved."""
+    if getattr(gateway, "knows", None) is None:
+        return
+    with _mirror_lock:
+        held = _mirrors.setdefault(gateway, {})
+        if not gateway.knows(address):
+            held.clear()
+            deployed = gateway.edition_deploy(
+                name=community.name[:25], symbol="MUTUA", base_uri=base_uri(community)
+            )
+            if deployed.address != address:
+                raise ChainError("replaying the in-process chain gave another edition contract")
+        moving = set(
+            ChainTask.objects.filter(
+                community=community, kind=ChainTaskKind.MOVE, state=ChainTaskState.PENDING
+            ).values_list("edition_id", flat=True)
+        )
+        for edition in (
+            Edition.objects.filter(community=community, token_id__isnull=False)
+            .select_related("artwork")
+            .order_by("token_id")
+        ):
+            assert edition.holder_id is not None and edition.token_id is not None
+            if edition.pk not in held:
+                splitter, token_id, _tx = _mint(edition, address, edition.holder_id)
+                if (splitter, token_id) != (edition.splitter, edition.token_id):
+                    raise ChainError("replaying the in-process chain gave other editions")
+            elif held[edition.pk] != edition.holder_id and edition.pk not in moving:
+                gateway.signing_with(custodial_key(held[edition.pk])).transfer(
+                    edition=address,
+                    token_id=edition.token_id,
+                    to=custodial_address(edition.holder_id),
+                )
+            held[edition.pk] = edition.holder_id
+
+
+def _mirror_note(edition_id: UUID, holder_id: UUID) -> None:
     gateway = _gateway()
-    deployed = gateway.edition_deploy(
-        name=community.name[:25], symbol="MUTUA", base_uri=base_uri(community)
-    )
-    if deployed.address != address:
-        raise ChainError("replaying the in-process chain did not reproduce the edition contract")
-    for edition in (
-        Edition.objects.filter(community=community, token_id__isnull=False)
-        .select_related("artwork")
-        .order_by("token_id")
-    ):
-        assert edition.holder_id is not None
-        splitter, token_id, _tx = _mint(edition, address, edition.holder_id)
-        if (splitter, token_id) != (edition.splitter, edition.token_id):
-            raise ChainError("replaying the in-process chain did not reproduce the editions")
+    if getattr(gateway, "knows", None) is not None:
+        with _mirror_lock:
+            _mirrors.setdefault(gateway, {})[edition_id] = holder_id
 
 
 def _do_mint(task: ChainTask, now: datetime) -> str:
     edition = task.edition
     if edition.token_id is not None:  # minted, the database's record of the task was lost
         return ""
+    # Mints take turns on the contract's row, so token ids follow the database's order.
+    ArtContract.objects.select_for_update().filter(community_id=task.community_id).exists()
     contract = edition_contract(edition.artwork.community)
     splitter, token_id, tx_hash = _mint(edition, contract, task.to_member_id)
     edition.splitter, edition.token_id = splitter, token_id
     edition.save(update_fields=["splitter", "token_id"])
+    _mirror_note(edition.pk, task.to_member_id)
     provenance.event_append(
         artwork=edition.artwork,
         kind=EventKind.MINT,
@@ -158,6 +192,7 @@ def _do_move(task: ChainTask, now: datetime) -> str:
     to = custodial_address(task.to_member_id)
     holder = gateway.owner_of(edition=contract, token_id=edition.token_id)
     if holder.lower() == to.lower():
+        _mirror_note(edition.pk, task.to_member_id)
         return ""
     seller_id = task.sale.seller_id
     if holder.lower() != custodial_address(seller_id).lower():
@@ -167,6 +202,7 @@ def _do_move(task: ChainTask, now: datetime) -> str:
     receipt = gateway.signing_with(custodial_key(seller_id)).transfer(
         edition=contract, token_id=edition.token_id, to=to
     )
+    _mirror_note(edition.pk, task.to_member_id)
     provenance.event_append(
         artwork=edition.artwork,
         kind=EventKind.TOKEN_MOVED,

@@ -100,9 +100,12 @@ def _pay(
     actor: Member,
     now: datetime,
 ) -> None:
+    # Derived from the sale's id, so a retried sale finds its transfers; sorted, because the
+    # ledger tells a batch's transfers (which share one time) in id order.
+    ids = sorted(uuid5(sale.pk, str(n)) for n in range(len(legs)))
     requests = [
         TransferRequest(
-            id=uuid5(sale.pk, str(n)),
+            id=ids[n],
             debit_account_id=debit.pk,
             credit_account_id=credit.pk,
             amount=amount,

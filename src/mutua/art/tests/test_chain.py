@@ -138,3 +138,19 @@ def test_verify_finds_an_edited_provenance_event_and_a_missing_payout(art: Art) 
     assert any("content does not match its hash" in p for p in problems)
     assert any(f"sale {sale.pk}" in p and "no provenance event" in p for p in problems)
     assert Transfer.objects.filter(code="art_trust_payout").count() == 1
+
+
+def test_two_processes_chains_follow_the_database(art: Art) -> None:
+    """Two gunicorn workers each have their own in-process chain: each brings its own up to the
+    database before using it, so tokens minted and moved by one appear in the other."""
+    first, second = art.chain, BoaGateway()
+    _resold(art)  # worker one: mints edition 1 for Ivan; Bea buys it
+    chainwork.chain_tasks_run(community_id=art.community.pk)
+    gateway_module._gateway = second  # worker two sells edition 2 and mints it
+    sales.edition_buy(buyer=art.ivan, edition=art.edition(2), now=art.now)
+    chainwork.chain_tasks_run(community_id=art.community.pk)
+    gateway_module._gateway = first  # back in worker one
+    assert art_verify(art.community) == []
+    contract = chainwork.edition_contract(art.community)
+    for chain, token, holder in ((first, 1, art.ivan), (second, 0, art.bea)):
+        assert chain.owner_of(edition=contract, token_id=token) == custodial_address(holder.pk)
