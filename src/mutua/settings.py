@@ -10,11 +10,11 @@
 | `MUTUA_CSRF_TRUSTED_ORIGINS` | comma-separated origins behind a proxy | none |
 | `MUTUA_EMAIL_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_USE_TLS` | SMTP server | console backend |
 | `MUTUA_DEFAULT_FROM_EMAIL` | sender of mail | `mutua@localhost` |
-| `MUTUA_SITE_URL` | the public address; NFT metadata URLs start with it (fixed at the first mint) | `http://localhost:8000` |
-| `MUTUA_CHAIN_BACKEND` | `boa` (in-process EVM, demo and tests) or `web3` (see `docs/chain.md`) | `boa` |
-| `MUTUA_CHAIN_CUSTODY_SEED` | secret from which members' custodial chain accounts derive | from the secret key |
-| `MUTUA_CHAIN_GAS_TOPUP_WEI` | wei sent to a custodial account before it moves a token (real networks) | `0` |
-| `MUTUA_ART_INVESTOR_WORD` | what the art pages call an edition's buyer (see `/art/legal/`) | `investor` |
+| `MUTUA_SITE_URL` | public address; NFT metadata URLs start with it | `http://localhost:8000` |
+| `MUTUA_CHAIN_BACKEND` | `boa` (in-process EVM) or `web3` (`docs/chain.md`) | `boa` |
+| `MUTUA_CHAIN_CUSTODY_SEED` | secret behind members' chain accounts | from the secret key |
+| `MUTUA_CHAIN_GAS_TOPUP_WEI` | gas money for a custodial account before it moves a token | `0` |
+| `MUTUA_ART_INVESTOR_WORD` | what the art pages call a buyer (`/art/legal/`) | `investor` |
 | `MUTUA_SECURE` | `1` behind HTTPS: secure cookies, HSTS, redirect | on unless debugging |
 
 SQLite runs in WAL mode with `BEGIN IMMEDIATE` transactions, so readers never block the writer and a
@@ -239,4 +239,4 @@ LOGGING = {
 # Art for land: the public address in NFT metadata URLs, and gas for custodial accounts.
 MUTUA_SITE_URL = os.environ.get("MUTUA_SITE_URL", "http://localhost:8000").rstrip("/")
 MUTUA_CHAIN_GAS_TOPUP_WEI = int(os.environ.get("MUTUA_CHAIN_GAS_TOPUP_WEI", "0") or 0)
-MUTUA_ART_INVESTOR_WORD = os.environ.get("MUTUA_ART_INVESTOR_WORD", "investor").strip() or "investor"
+MUTUA_ART_INVESTOR_WORD = os.environ.get("MUTUA_ART_INVESTOR_WORD", "").strip() or "investor"

@@ -34,6 +34,7 @@ urlpatterns = [
     path("coop/", include("mutua.coop.urls")),
     path("gardens/", include("mutua.gardens.urls")),
     path("learning/", include("mutua.learning.urls")),
+    path("art/", include("mutua.art.urls")),
     path("pay/<str:handle>/", currency_views.pay, name="currency-pay"),
     path("c/<slug:slug>/transparency/", currency_views.transparency, name="currency-transparency"),
     path("api/v1/", api.urls),

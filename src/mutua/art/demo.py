@@ -29,7 +29,7 @@ from mutua.currency import services as currency_services
 
 SEED = 7
 DEMO_STEPS = 1
-INVESTORS = 4  # the `investor` login and three household members
+INVESTORS = 4  # the `investor` and `collector` logins and two household members
 PROJECTS = (
     ("Mill Row homes", "housing", "Six permanently affordable homes on Mill Row.", 1_500_000),
     ("Heron Bend garden lot", "garden", "Buy the lot beside Heron Bend Garden for good.", 800_000),
@@ -159,7 +159,7 @@ def populate(community: Community, progress: Progress) -> None:
         _org_wallet(community, officer, organization)
     investors = _investors(community)
     for investor in investors:
-        if investor.handle != "investor":
+        if investor.handle not in ("investor", "collector"):
             membership_grant(actor=None, member=investor, role=Role.INVESTOR)
         _wallet_funded(community, officer, investor, 500_000)
     trust = services.trust_profile_set(
@@ -181,11 +181,11 @@ def populate(community: Community, progress: Progress) -> None:
 
 
 def _investors(community: Community) -> list[Member]:
-    login = _member(community, "investor")
+    logins = [m for h in ("investor", "collector") if (m := _member(community, h)) is not None]
     others = Member.objects.filter(community=community, household__isnull=False).exclude(
-        handle__in=["member", "investor"]
+        handle__in=["member", "investor", "collector"]
     )
-    return ([login] if login else []) + list(others.order_by("handle")[: INVESTORS - 1])
+    return logins + list(others.order_by("handle")[: INVESTORS - len(logins)])
 
 
 def _works(community: Community, trust: LandTrust, officer: Member) -> list[Artwork]:

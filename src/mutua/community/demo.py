@@ -265,6 +265,13 @@ LOGINS: tuple[LoginSpec, ...] = (
         "investor", "Victor Lang", Role.INVESTOR, None, "editions to buy and resell, his royalties"
     ),
     LoginSpec(
+        "collector",
+        "Noor Haddad",
+        Role.INVESTOR,
+        None,
+        "a second investor, to buy what the first one resells",
+    ),
+    LoginSpec(
         "clt",
         "Ruth Abernathy",
         Role.CLT_STEWARD,

@@ -90,7 +90,7 @@ def test_demo_creates_riverbend_with_its_organizations_households_and_people(
             business.slug for business, _owner in demo.BUSINESSES
         }
     logins = Member.objects.filter(handle__in=[spec.handle for spec in demo.LOGINS])
-    assert logins.count() == 12
+    assert logins.count() == 13
 
 
 def test_demo_reports_every_step_it_counts(db: None) -> None:
@@ -103,7 +103,7 @@ def test_demo_reports_every_step_it_counts(db: None) -> None:
 def test_every_demo_login_signs_in_with_the_demo_password(riverbend: Community) -> None:
     handles = [spec.handle for spec in demo.LOGINS] + [demo.OPERATOR.handle]
     logins = list(Member.objects.filter(handle__in=handles))
-    assert len(logins) == 13
+    assert len(logins) == 14
     for login in logins:
         assert login.is_active, login.handle
         assert check_password(demo.DEMO_PASSWORD, login.password), login.handle

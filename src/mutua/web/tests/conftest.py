@@ -2,9 +2,10 @@
 
 `served_demo` builds the demo community in a database of its own (a temporary SQLite file, or a
 fresh PostgreSQL database when the suite runs on PostgreSQL), then serves it with gunicorn exactly
-as production would (DEBUG off, static files collected and served by WhiteNoise) on a free port.
-`browser` is Debian's Chromium driven by Playwright; it never downloads a browser. `sign_in` signs a
-page in as one of the demo people, who all share the password "mutua-demo".
+as production would (DEBUG off, static files collected and served by WhiteNoise) on a free port;
+`served_demo_env` is its environment, to run `mutua` commands on the served database. `browser`
+is Debian's Chromium driven by Playwright; it never downloads a browser. `sign_in` signs a page
+in as one of the demo people, who all share the password "mutua-demo".
 """
 
 import os
@@ -48,6 +49,7 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("served-demo")
     with throwaway_database(home) as database_url:
         env = mutua_env(home, database_url, MUTUA_ALLOWED_HOSTS="127.0.0.1,localhost")
+        _served_env.update(env)
         run_mutua("migrate", "--noinput", "-v", "0", env=env)
         run_mutua("collectstatic", "--noinput", "-v", "0", env=env)
         assert "mutua-demo" in run_mutua("demo", "--force", env=env)
@@ -73,6 +75,15 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             finally:
                 server.terminate()
                 server.wait(timeout=10)
+
+
+_served_env: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def served_demo_env(served_demo: str) -> dict[str, str]:
+    """The served demo's environment, to run `mutua` commands on its database beside the server."""
+    return dict(_served_env)
 
 
 def _wait_until_serving(base: str) -> str:
