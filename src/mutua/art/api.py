@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
@@ -29,15 +29,13 @@ from mutua.api import error_responses
 from mutua.art import chainwork, sales, selectors, services
 from mutua.art.models import (
     Artwork,
-    ChainTask,
     Edition,
     Handoff,
     LandTrust,
     Listing,
-    Sale,
 )
 from mutua.community.models import Member, Organization
-from mutua.community.permissions import may, require, signed_in
+from mutua.community.permissions import require, signed_in
 from mutua.community.selectors import member_list
 from mutua.core.errors import NotFound
 
@@ -470,13 +468,6 @@ def _handoff_out(handoff: Handoff) -> Handoff:
     return found.prefetch_related("confirmations").get(pk=handoff.pk)
 
 
-def _sales_seen_by(viewer: Member) -> QuerySet[Sale]:
-    found = Sale.objects.filter(community_id=viewer.tenant_id)
-    if not may(viewer, "art.sales.view", viewer.tenant):
-        found = found.filter(Q(buyer=viewer) | Q(seller=viewer))
-    return found.select_related("edition__artwork", "seller", "buyer").order_by("at")
-
-
 # --- artworks -------------------------------------------------------------------------------------
 
 
@@ -629,7 +620,7 @@ def listing_buy(request: HttpRequest, listing_id: UUID, body: SaleIn | None = No
 @router.get("/sales", response={200: list[SaleOut], **READ_ERRORS})
 def sales_list(request: HttpRequest) -> Any:
     """Credit union officers and admins: every sale; anyone else: their own, as buyer or seller."""
-    return _sales_seen_by(signed_in(request))
+    return selectors.sales_seen_by(signed_in(request)).order_by("at")
 
 
 # --- land trusts ----------------------------------------------------------------------------------
@@ -667,10 +658,7 @@ def chain_tasks_list(request: HttpRequest, state: str | None = None) -> Any:
     (credit union officers, admins)."""
     viewer = signed_in(request)
     require(viewer, "art.chain.retry", viewer.tenant)
-    tasks = ChainTask.objects.filter(community_id=viewer.tenant_id)
-    if state:
-        tasks = tasks.filter(state=state)
-    return tasks.select_related("edition__artwork", "to_member").order_by("created_at", "id")
+    return selectors.chain_tasks(viewer.tenant_id, state)
 
 
 @router.post("/chain/tasks/run", response={200: ChainRunOut, **WRITE_ERRORS})

@@ -9,8 +9,9 @@ to the ledger's payouts into the trust's wallet.
 from collections import defaultdict
 from datetime import date
 from typing import Any, NamedTuple
+from uuid import UUID
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from mutua.art.models import (
@@ -26,10 +27,12 @@ from mutua.art.models import (
     ListingStatus,
     ProvenanceEvent,
     Sale,
+    SaleKind,
 )
 from mutua.art.provenance import provenance_problems
-from mutua.art.services import custodian_of, handoff_confirmed
+from mutua.art.services import custodian_of
 from mutua.community.models import Community, Member
+from mutua.community.permissions import may
 from mutua.core.hashchain import ChainProblem
 
 
@@ -102,8 +105,8 @@ def handoffs(artwork: Artwork) -> list[Handoff]:
         .prefetch_related("confirmations")
         .order_by("created_at")
     )
-    for handoff in found:
-        handoff.confirmed = handoff_confirmed(handoff)  # type: ignore[attr-defined]
+    for handoff in found:  # from the prefetched confirmations: no query per hand-off
+        handoff.confirmed = len(handoff.confirmations.all()) == 2  # type: ignore[attr-defined]
     return found
 
 
@@ -223,3 +226,54 @@ def token_metadata(edition: Edition, photo_url: str, page_url: str) -> dict[str,
             "image_ipfs": f"ipfs://{photo.cid}",
         }
     return metadata
+
+
+def sales_seen_by(viewer: Member) -> QuerySet[Sale]:
+    """Every sale of the community for officers and admins; the viewer's own (as buyer or seller)
+    for everyone else. Newest first."""
+    found = Sale.objects.filter(community=viewer.community)
+    if not may(viewer, "art.sales.view", viewer.community):
+        found = found.filter(Q(buyer=viewer) | Q(seller=viewer))
+    return found.select_related(
+        "edition__artwork", "buyer", "seller", "trust__organization"
+    ).order_by("-at")
+
+
+def sales_paying(member: Member) -> QuerySet[Sale]:
+    """Every sale that paid the member: as seller, as the work's artist, or as an edition's
+    original investor (a resale's royalty). Newest first."""
+    return (
+        Sale.objects.filter(
+            Q(seller=member)
+            | Q(edition__artwork__artist=member)
+            | Q(edition__original_investor=member, kind=SaleKind.RESALE)
+        )
+        .select_related("edition__artwork", "buyer")
+        .order_by("-at")
+    )
+
+
+def sales_bought(member: Member) -> QuerySet[Sale]:
+    return (
+        Sale.objects.filter(buyer=member)
+        .select_related("edition__artwork", "seller")
+        .order_by("-at")
+    )
+
+
+def handoffs_waiting(member: Member) -> list[Handoff]:
+    """Hand-offs the member takes part in and has not confirmed yet, oldest first."""
+    return list(
+        Handoff.objects.filter(Q(released_by=member) | Q(received_by=member))
+        .exclude(confirmations__member=member)
+        .select_related("artwork", "released_by", "received_by", "received_for")
+        .order_by("created_at")
+    )
+
+
+def chain_tasks(community_id: UUID, state: str | None = None) -> QuerySet[ChainTask]:
+    """What the chain must do after each sale, oldest first (`state="pending"`: what waits)."""
+    tasks = ChainTask.objects.filter(community_id=community_id)
+    if state:
+        tasks = tasks.filter(state=state)
+    return tasks.select_related("edition__artwork", "to_member").order_by("created_at", "id")

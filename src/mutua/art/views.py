@@ -37,7 +37,6 @@ from mutua.art import chainwork, sales, selectors, services
 from mutua.art import forms as art_forms
 from mutua.art.models import (
     Artwork,
-    ChainTask,
     ChainTaskState,
     Edition,
     Handoff,
@@ -46,7 +45,6 @@ from mutua.art.models import (
     ListingStatus,
     Photo,
     ProvenanceEvent,
-    Sale,
     SaleKind,
 )
 from mutua.art.services import TrustScope
@@ -561,18 +559,9 @@ def studio(request: HttpRequest) -> HttpResponse:
 
 
 def _received(viewer: Member) -> list[dict[str, Any]]:
-    """Every sale that paid the member (as seller, artist or first buyer), with what it paid."""
-    found = (
-        Sale.objects.filter(
-            Q(seller=viewer)
-            | Q(edition__artwork__artist=viewer)
-            | Q(edition__original_investor=viewer, kind=SaleKind.RESALE)
-        )
-        .select_related("edition__artwork", "buyer")
-        .order_by("-at")
-    )
+    """Every sale that paid the member, with what it paid them and why."""
     rows = []
-    for sale in found:
+    for sale in selectors.sales_paying(viewer):
         parts = []
         if sale.kind == SaleKind.RESALE and sale.seller_id == viewer.pk:
             parts.append((_("sale price less the royalty"), sale.seller_amount))
@@ -584,17 +573,6 @@ def _received(viewer: Member) -> list[dict[str, Any]]:
             parts.append((_("royalty as first %(w)s") % {"w": buyer_word()}, sale.investor_amount))
         rows.append({"sale": sale, "parts": parts, "total": sum(p[1] for p in parts)})
     return rows
-
-
-def _waiting(viewer: Member) -> list[Handoff]:
-    """Hand-offs the member takes part in and has not confirmed yet."""
-    return [
-        handoff
-        for handoff in Handoff.objects.filter(Q(released_by=viewer) | Q(received_by=viewer))
-        .exclude(confirmations__member=viewer)
-        .select_related("artwork", "released_by", "received_by", "received_for")
-        .order_by("created_at")
-    ]
 
 
 @login_required
@@ -628,10 +606,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "received": _received(viewer),
-        "bought": Sale.objects.filter(buyer=viewer)
-        .select_related("edition__artwork", "seller")
-        .order_by("-at"),
-        "waiting": _waiting(viewer),
+        "bought": selectors.sales_bought(viewer),
+        "waiting": selectors.handoffs_waiting(viewer),
         "community": viewer.tenant,
         "word": buyer_word(),
     }
@@ -714,12 +690,8 @@ def sales_page(request: HttpRequest) -> HttpResponse:
     if done is not None:
         return done
     context = {
-        "sales": Sale.objects.filter(community=community)
-        .select_related("edition__artwork", "buyer", "seller", "trust__organization")
-        .order_by("-at"),
-        "tasks": ChainTask.objects.filter(community=community, state=ChainTaskState.PENDING)
-        .select_related("edition__artwork", "to_member")
-        .order_by("created_at"),
+        "sales": selectors.sales_seen_by(viewer),
+        "tasks": selectors.chain_tasks(community.pk, ChainTaskState.PENDING),
         "can_retry": may(viewer, "art.chain.retry", community),
         "community": community,
         "word": buyer_word(),
