@@ -98,7 +98,7 @@ class TermsForm(forms.Form):
         initial="70",
     )
     royalty_bps = PercentField(
-        label=_("Resale royalty (% of a resale price)"),
+        label=_("Resale royalty (%, on a resale price)"),
         help_text=_("Up to 50 %."),
         initial="10",
     )

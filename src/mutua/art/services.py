@@ -186,7 +186,7 @@ def terms_problems(terms: Terms) -> dict[str, list[str]]:
     whole("editions", 1, MAX_EDITIONS, _("Between 1 and %(n)s editions.") % {"n": MAX_EDITIONS})
     whole("price", 1, 10**12, _("A price is more than zero."))
     whole("artist_bps", 0, TOTAL_BPS, _("The artist's part is 0 to 100 %."))
-    whole("royalty_bps", 0, MAX_ROYALTY_BPS, _("A royalty is 0 to 50 % of a resale."))
+    whole("royalty_bps", 0, MAX_ROYALTY_BPS, _("A royalty is 0 to 50 %, on a resale price."))
     whole("investor_bps", 0, TOTAL_BPS, _("A share is 0 to 100 %."))
     whole("artist_royalty_bps", 0, TOTAL_BPS, _("A share is 0 to 100 %."))
     whole(

@@ -88,7 +88,7 @@ def test_a_work_is_registered_handed_to_the_trust_sold_and_resold(people, served
         "Editions": "4",
         "Price of an edition (local dollars)": "250.00",
         "Artist's part of a first sale (%)": "60",
-        "Resale royalty (% of a resale price)": "10",
+        "Resale royalty (%, on a resale price)": "10",
     }.items():
         form.get_by_label(label).fill(value)
     form.get_by_role("button", name="Register the work").click()
