@@ -10,13 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.core.tests.databases import database_migrate, mutua_env, throwaway_database
 
 
 def test_racing_members_and_tills_never_oversell_or_overspend(tmp_path: Path) -> None:
     with throwaway_database(tmp_path) as url:
         env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
-        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        database_migrate(env)
         done = subprocess.run(
             [sys.executable, "-m", "mutua.coop.tests.racers"],
             env=env,

@@ -8,7 +8,7 @@ writers would read the same last entry and one of them would fail on the unique 
 import subprocess
 import sys
 
-from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.core.tests.databases import database_migrate, mutua_env, throwaway_database
 
 WRITERS = 4
 ENTRIES_EACH = 25
@@ -35,7 +35,7 @@ print(len(seqs), sorted(seqs) == list(range(1, len(seqs) + 1)), audit_verify() =
 def test_concurrent_writers_keep_one_unbroken_chain(tmp_path) -> None:
     with throwaway_database(tmp_path) as url:
         env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
-        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        database_migrate(env)
         writers = [
             subprocess.Popen(
                 [sys.executable, "-c", WRITER, str(ENTRIES_EACH)],

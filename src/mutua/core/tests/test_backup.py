@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.core.tests.databases import database_migrate, mutua_env, run_mutua, throwaway_database
 
 # Pays 1 local cent back and forth between the two richest member wallets until it is killed.
 PAYER = """
@@ -56,7 +56,7 @@ def test_a_backup_taken_while_paying_restores_and_verifies(tmp_path: Path) -> No
     with throwaway_database(tmp_path / "live") as live_url:
         (tmp_path / "live").mkdir(exist_ok=True)
         live = mutua_env(tmp_path / "live", live_url)
-        run_mutua("migrate", "--noinput", "-v", "0", env=live)
+        database_migrate(live)
         run_mutua("demo", "--force", env=live)
         payer = subprocess.Popen(
             [sys.executable, "-m", "mutua", "shell", "-c", PAYER],
@@ -98,9 +98,7 @@ def test_a_backup_taken_while_paying_restores_and_verifies(tmp_path: Path) -> No
 def test_a_damaged_archive_is_refused(tmp_path: Path) -> None:
     archive = tmp_path / "mutua-backup.tar.gz"
     with throwaway_database(tmp_path) as url:
-        env = mutua_env(tmp_path, url)
-        run_mutua("migrate", "--noinput", "-v", "0", env=env)
-        run_mutua("backup", str(archive), env=env)
+        run_mutua("backup", str(archive), env=mutua_env(tmp_path, url))  # an empty database will do
     data = bytearray(archive.read_bytes())
     data[len(data) // 2] ^= 0xFF
     archive.write_bytes(bytes(data))

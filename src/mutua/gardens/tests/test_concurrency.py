@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 
-from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.core.tests.databases import database_migrate, mutua_env, throwaway_database
 
 
 def test_racing_members_and_stewards_never_overfill_a_task_or_double_offer_a_plot(
@@ -17,7 +17,7 @@ def test_racing_members_and_stewards_never_overfill_a_task_or_double_offer_a_plo
 ) -> None:
     with throwaway_database(tmp_path) as url:
         env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
-        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        database_migrate(env)
         done = subprocess.run(
             [sys.executable, "-m", "mutua.gardens.tests.racers"],
             env=env,

@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 
-from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.core.tests.databases import database_migrate, mutua_env, throwaway_database
 
 WORKERS = 4
 EACH = 6
@@ -105,7 +105,7 @@ def _python(script: str, *args: str, env: dict[str, str]) -> str:
 def test_concurrent_registrations_never_overfill_a_session(tmp_path) -> None:
     with throwaway_database(tmp_path) as url:
         env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
-        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        database_migrate(env)
         setup = _python(SET_UP, str(CAPACITY), str(WORKERS), str(EACH), env=env).strip()
         workers = [
             subprocess.Popen(

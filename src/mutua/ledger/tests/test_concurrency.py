@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.core.tests.databases import database_migrate, mutua_env, throwaway_database
 from mutua.ledger.domain import Kind, Result
 from mutua.ledger.tests.ledger_client import (
     Books,
@@ -60,7 +60,7 @@ def funding_outcomes(books: Books) -> list[Outcome]:
 def test_concurrent_clients_near_their_limits_keep_the_books_sound(tmp_path) -> None:
     with throwaway_database(tmp_path) as url:
         env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
-        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        database_migrate(env)
         books_path, books = books_set_up(tmp_path, env)
         per_worker = run_workers(books_path, tmp_path, env)
         state = json.loads(client_run("dump", str(books_path), env=env))

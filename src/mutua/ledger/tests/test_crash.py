@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.core.tests.databases import database_migrate, mutua_env, throwaway_database
 from mutua.ledger.tests.ledger_client import (
     Model,
     books_set_up,
@@ -50,7 +50,7 @@ def test_a_client_killed_mid_stream_finds_every_acknowledged_transfer_and_retrie
 ) -> None:
     with throwaway_database(tmp_path) as url:
         env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
-        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        database_migrate(env)
         books_path, books = books_set_up(tmp_path, env)
         client = subprocess.Popen(
             client_command("stream", str(books_path), str(SEED), str(COUNT)),

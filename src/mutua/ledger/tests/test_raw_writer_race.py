@@ -4,14 +4,14 @@ import json
 import subprocess
 import sys
 
-from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.core.tests.databases import database_migrate, mutua_env, throwaway_database
 from mutua.ledger.tests.ledger_client import books_set_up
 
 
 def test_two_raw_writers_cannot_both_extend_a_chain_from_the_same_place(tmp_path) -> None:
     with throwaway_database(tmp_path) as url:
         env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
-        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        database_migrate(env)
         books_set_up(tmp_path, env)
         done = subprocess.run(
             [sys.executable, "-m", "mutua.ledger.tests.raw_writer_race"],

@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 
 from mutua.community.tests.conftest import in_town, other_town, town  # noqa: F401
-from mutua.core.tests.databases import mutua_env, run_mutua, throwaway_database
+from mutua.core.tests.databases import database_migrate, mutua_env, run_mutua, throwaway_database
 
 CHROMIUM = os.environ.get("MUTUA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -50,7 +50,7 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with throwaway_database(home) as database_url:
         env = mutua_env(home, database_url, MUTUA_ALLOWED_HOSTS="127.0.0.1,localhost")
         _served_env.update(env)
-        run_mutua("migrate", "--noinput", "-v", "0", env=env)
+        database_migrate(env)
         run_mutua("collectstatic", "--noinput", "-v", "0", env=env)
         assert "mutua-demo" in run_mutua("demo", "--force", env=env)
         port = _free_port()
