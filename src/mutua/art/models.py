@@ -38,6 +38,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mutua.community.models import Community, Organization
 from mutua.core.ids import new_id
@@ -441,7 +442,7 @@ class ArtContract(models.Model):
 
 
 class EventKind(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("provenance event", "Registered")
     PUBLISHED = "published", _("Published")
     PHOTO = "photo", _("Photo added")
     HANDOFF = "handoff", _("Hand-off proposed")
