@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test typecheck pytest clean
+.PHONY: run test typecheck pytest audit lock clean
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -16,12 +16,13 @@ $(VENV)/.python-ok:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@touch $@
 
-$(VENV)/.installed-run: $(VENV)/.python-ok pyproject.toml
-	$(BIN)/pip install --quiet -e .
+# requirements.lock pins every dependency to the version CI tested and `make audit` checked.
+$(VENV)/.installed-run: $(VENV)/.python-ok pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e .
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.python-ok pyproject.toml
-	$(BIN)/pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: $(VENV)/.python-ok pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[test]"
 	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
@@ -42,6 +43,17 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check src
 	MUTUA_DEBUG=1 $(BIN)/mypy
 	$(BIN)/pytest
+
+# Known vulnerabilities in the locked dependencies, from PyPI's advisory data (needs pypi.org's JSON API).
+audit: $(VENV)/.installed-test
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict --progress-spinner off
+
+# Re-resolve the dependencies in a scratch environment and pin what it installed.
+lock: $(VENV)/.python-ok
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet -e ".[test]"
+	{ sed -n '1,2p' requirements.lock; var/lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf var/lock-venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
