@@ -19,7 +19,6 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +40,7 @@ from mutua.community.models import Community, Member, Organization
 from mutua.community.permissions import require
 from mutua.core.errors import MutuaError, Refused, problems_raise
 from mutua.core.ids import new_id
+from mutua.core.numbering import number_next
 from mutua.core.services import audit_record
 from mutua.currency import selectors as currency_selectors
 from mutua.ledger import services as ledger
@@ -124,8 +124,8 @@ def intake_record(
     aid_require(actor, "aid.purchase" if purchase else "aid.stock.receive", community)
     problems = _donor_problems(donor, lines)
     problems_raise(problems, "invalid_intake")
-    # Receipt numbers run per community without gaps in normal use; the unique constraint
-    # refuses a duplicate if two intakes race for the same number (the second retries).
+    # Receipt numbers run per community without gaps; the number is taken before the seller's
+    # payment locks any account (`mutua.core.numbering`).
     number = _next_number(community)
     intake = Intake(
         community=community,
@@ -158,7 +158,7 @@ def intake_record(
 
 
 def _next_number(community: Community) -> int:
-    return (Intake.objects.filter(community=community).aggregate(n=Max("number"))["n"] or 0) + 1
+    return number_next(Intake, community_id=community.id)
 
 
 @dataclass(frozen=True)

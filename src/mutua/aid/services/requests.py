@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +33,7 @@ from mutua.aid.models import (
 )
 from mutua.community.models import Household, HouseholdNeeds, Member
 from mutua.core.errors import MutuaError, NotFound, Refused, problems_raise
+from mutua.core.numbering import number_next
 from mutua.core.services import audit_record
 
 MAX_LINES = 40
@@ -105,12 +105,7 @@ def request_create(
     if problems:
         raise MutuaError(problems[0], code="invalid_request", fields={"lines": problems})
     needs = HouseholdNeeds.objects.filter(household=household).first()
-    number = (
-        AidRequest.objects.filter(community_id=household.community_id).aggregate(n=Max("number"))[
-            "n"
-        ]
-        or 0
-    ) + 1
+    number = number_next(AidRequest, community_id=household.community_id)
     request = AidRequest.objects.create(
         community_id=household.community_id,
         number=number,
