@@ -23,8 +23,10 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from mutua.core.errors import MutuaError
@@ -51,6 +53,18 @@ class BearerToken(HttpBearer):
         return request.user if getattr(request, "api_token", None) is not None else None
 
 
+class ObjectBodyParser(Parser):
+    """Every JSON body this API takes is an object, so any other JSON value is refused here (ninja
+    answers 400). Without this, `[]` or `0` would pass for a body whose fields all have defaults:
+    ninja's `Schema` reads fields as attributes, and a list has none, so it got every default."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body = super().parse_body(request)
+        if not isinstance(body, dict):
+            raise ValueError("the body must be a JSON object")
+        return body
+
+
 api = NinjaAPI(
     title="Mutua API",
     version="1",
@@ -59,6 +73,7 @@ api = NinjaAPI(
     urls_namespace="api-1",
     auth=[BearerToken(), SessionAuth()],
     docs_url="/docs",
+    parser=ObjectBodyParser(),
 )
 
 _STATUS_CODES = {
@@ -115,6 +130,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, _STATUS_CODES.get(exc.status_code, "error"), str(exc))
 
 
+@api.exception_handler(MultiPartParserError)
+def _unreadable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(request, 400, "bad_request", "The multipart body could not be read.")
+
+
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", "Not found.")
@@ -136,3 +156,4 @@ api.add_router("/coop", "mutua.coop.api.router")
 api.add_router("/gardens", "mutua.gardens.api.router")
 api.add_router("/learning", "mutua.learning.api.router")
 api.add_router("/art", "mutua.art.api.router")
+api.add_router("/privacy", "mutua.privacy.api.router")

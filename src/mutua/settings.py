@@ -16,6 +16,9 @@
 | `MUTUA_CHAIN_GAS_TOPUP_WEI` | gas money for a custodial account before it moves a token | `0` |
 | `MUTUA_ART_INVESTOR_WORD` | what the art pages call a buyer (`/art/legal/`) | `investor` |
 | `MUTUA_SECURE` | `1` behind HTTPS: secure cookies, HSTS, redirect | on unless debugging |
+| `MUTUA_RETAIN_DELIVERY_ADDRESS_DAYS` | days a delivered stop keeps its cross streets | `30` |
+| `MUTUA_RETAIN_HEALTH_NEEDS_DAYS` | days needs outlive a household's last closed request | `180` |
+| `MUTUA_RETAIN_MAIL_DAYS` | days a sent (or failed) mail stays in the queue table | `14` |
 
 SQLite runs in WAL mode with `BEGIN IMMEDIATE` transactions, so readers never block the writer and a
 transaction that will write takes the write lock at its start instead of failing half-way.
@@ -84,10 +87,12 @@ INSTALLED_APPS = [
     "mutua.learning",
     "mutua.chain",
     "mutua.art",
+    "mutua.privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mutua.web.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -224,6 +229,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else Non
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The Content-Security-Policy is set by `mutua.web.security.ContentSecurityPolicyMiddleware`, placed
+# before WhiteNoise so static files carry it too.
 
 # --- API -----------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
@@ -240,3 +247,8 @@ LOGGING = {
 MUTUA_SITE_URL = os.environ.get("MUTUA_SITE_URL", "http://localhost:8000").rstrip("/")
 MUTUA_CHAIN_GAS_TOPUP_WEI = int(os.environ.get("MUTUA_CHAIN_GAS_TOPUP_WEI", "0") or 0)
 MUTUA_ART_INVESTOR_WORD = os.environ.get("MUTUA_ART_INVESTOR_WORD", "").strip() or "investor"
+
+# Privacy: how long personal details outlive their use (`mutua privacy apply`, docs/privacy.md).
+MUTUA_RETAIN_DELIVERY_ADDRESS_DAYS = int(os.environ.get("MUTUA_RETAIN_DELIVERY_ADDRESS_DAYS") or 30)
+MUTUA_RETAIN_HEALTH_NEEDS_DAYS = int(os.environ.get("MUTUA_RETAIN_HEALTH_NEEDS_DAYS") or 180)
+MUTUA_RETAIN_MAIL_DAYS = int(os.environ.get("MUTUA_RETAIN_MAIL_DAYS") or 14)

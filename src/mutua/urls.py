@@ -35,6 +35,7 @@ urlpatterns = [
     path("gardens/", include("mutua.gardens.urls")),
     path("learning/", include("mutua.learning.urls")),
     path("art/", include("mutua.art.urls")),
+    path("privacy/", include("mutua.privacy.urls")),
     path("pay/<str:handle>/", currency_views.pay, name="currency-pay"),
     path("c/<slug:slug>/transparency/", currency_views.transparency, name="currency-transparency"),
     path("api/v1/", api.urls),

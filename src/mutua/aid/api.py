@@ -50,7 +50,7 @@ from mutua.core.errors import NotFound, Refused
 router = Router(tags=["aid"])
 M = TypeVar("M", bound=Model)
 UNITS = 10**9  # more units than any pantry holds; keeps numbers inside a 64-bit column
-READ_ERRORS = error_responses(401, 403, 404)
+READ_ERRORS = error_responses(401, 403, 404, 422)  # 422: an id or a query that does not parse
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 STOPS = Prefetch("stops", queryset=DeliveryStop.objects.select_related("request", "route"))
 
@@ -124,7 +124,7 @@ class LocationOut(Schema):
     longitude: float | None
 
 
-class ReceiveIn(Schema):
+class StockReceiveIn(Schema):
     item: UUID
     quantity: int = Field(le=UNITS)
     location: UUID
@@ -138,7 +138,7 @@ class LotOut(Schema):
     received_at: datetime
 
 
-class TransferIn(Schema):
+class StockTransferIn(Schema):
     lot: UUID
     source: UUID = Field(description="The location the units leave.")
     target: UUID
@@ -211,7 +211,7 @@ class DonorIn(Schema):
 
 
 class IntakeIn(DonorIn):
-    lines: list[ReceiveIn] = Field(max_length=500)
+    lines: list[StockReceiveIn] = Field(max_length=500)
 
 
 class IntakeImportIn(DonorIn):
@@ -237,15 +237,15 @@ class IntakeOut(Schema):
 # --- request schemas -----------------------------------------------------------------------------
 
 
-class LineIn(Schema):
+class RequestLineIn(Schema):
     item: UUID | None = None
     category: str = Field("", max_length=40)
     quantity: int = Field(ge=-UNITS, le=UNITS)
 
 
-class RequestIn(Schema):
+class AidRequestIn(Schema):
     household: UUID
-    lines: list[LineIn] = Field(default_factory=list, max_length=100)
+    lines: list[RequestLineIn] = Field(default_factory=list, max_length=100)
     box: bool = Field(False, description="Add the standard box for the household's size.")
     fulfilment: str = Field("pick_up", description="pick_up or delivery")
     note: str = Field("", max_length=300)
@@ -255,21 +255,21 @@ class NoteIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class LineOut(Schema):
+class RequestLineOut(Schema):
     item: UUID | None = Field(alias="item_id")
     item_name: str | None = Field(None, alias="item.name")
     category: str
     quantity: int
 
 
-class EventOut(Schema):
+class RequestEventOut(Schema):
     status: str
     note: str
     actor: str | None = Field(None, alias="actor.handle")
     at: datetime
 
 
-class RequestOut(Schema):
+class AidRequestOut(Schema):
     id: UUID
     number: int
     household: UUID = Field(alias="household_id")
@@ -281,7 +281,7 @@ class RequestOut(Schema):
     note: str
     by_phone: bool
     created_at: datetime
-    lines: list[LineOut]
+    lines: list[RequestLineOut]
 
     @staticmethod
     def resolve_urgent(obj: AidRequest, context: dict[str, Any]) -> bool | None:
@@ -290,8 +290,8 @@ class RequestOut(Schema):
         return obj.urgent if own or aid_may(viewer, "aid.request.list", obj) else None
 
 
-class RequestDetailOut(RequestOut):
-    events: list[EventOut]
+class AidRequestDetailOut(AidRequestOut):
+    events: list[RequestEventOut]
 
 
 # --- run and delivery schemas --------------------------------------------------------------------
@@ -426,7 +426,7 @@ class HoursOut(Schema):
         return selectors.hours_total(viewer=_viewer(context))
 
 
-class ReportOut(Schema):
+class AidReportOut(Schema):
     since: date
     until: date
     households_served: int
@@ -506,7 +506,7 @@ def lots(request: HttpRequest, item: UUID | None = None) -> Any:
 
 
 @router.post("/stock/receive", response={201: LotOut, **WRITE_ERRORS})
-def stock_receive(request: HttpRequest, body: ReceiveIn) -> Any:
+def stock_receive(request: HttpRequest, body: StockReceiveIn) -> Any:
     """Units arriving outside an intake: a new lot in a location."""
     viewer = signed_in(request)
     return 201, services.stock_receive(
@@ -519,7 +519,7 @@ def stock_receive(request: HttpRequest, body: ReceiveIn) -> Any:
 
 
 @router.post("/stock/transfer", response={201: MovementOut, **WRITE_ERRORS})
-def stock_transfer(request: HttpRequest, body: TransferIn) -> Any:
+def stock_transfer(request: HttpRequest, body: StockTransferIn) -> Any:
     """Move units of a lot between two storage places (coordinators)."""
     viewer = signed_in(request)
     places = _found(viewer, Location, {"source": body.source, "target": body.target})
@@ -661,8 +661,8 @@ def intake_import(request: HttpRequest, body: IntakeImportIn) -> Any:
 # --- requests ------------------------------------------------------------------------------------
 
 
-@router.post("/requests", response={201: RequestOut, **WRITE_ERRORS})
-def request_create(request: HttpRequest, body: RequestIn) -> Any:
+@router.post("/requests", response={201: AidRequestOut, **WRITE_ERRORS})
+def request_create(request: HttpRequest, body: AidRequestIn) -> Any:
     """A household asks (itself, or a volunteer for it): lines by item id or category, and/or the
     standard box."""
     viewer = signed_in(request)
@@ -685,26 +685,26 @@ def request_create(request: HttpRequest, body: RequestIn) -> Any:
     )
 
 
-@router.get("/requests", response={200: list[RequestOut], **READ_ERRORS})
+@router.get("/requests", response={200: list[AidRequestOut], **READ_ERRORS})
 def requests(request: HttpRequest, status: RequestStatus | None = None) -> Any:
     """Every request, newest first, optionally of one status (coordinators)."""
     # The selector counts lines, and an aggregating query drops the model's default ordering.
     return selectors.request_list(viewer=signed_in(request), status=status).order_by("-created_at")
 
 
-@router.get("/requests/mine", response={200: list[RequestOut], **READ_ERRORS})
+@router.get("/requests/mine", response={200: list[AidRequestOut], **READ_ERRORS})
 def requests_mine(request: HttpRequest) -> Any:
     """Your household's requests, newest first."""
     return selectors.my_requests(viewer=signed_in(request))
 
 
-@router.get("/requests/{request_id}", response={200: RequestDetailOut, **READ_ERRORS})
+@router.get("/requests/{request_id}", response={200: AidRequestDetailOut, **READ_ERRORS})
 def request_get(request: HttpRequest, request_id: UUID) -> Any:
     """One request with its history (its own household, or coordinators)."""
     return selectors.request_get(viewer=signed_in(request), request_id=request_id)
 
 
-@router.post("/requests/{request_id}/cancel", response={200: RequestDetailOut, **WRITE_ERRORS})
+@router.post("/requests/{request_id}/cancel", response={200: AidRequestDetailOut, **WRITE_ERRORS})
 def request_cancel(request: HttpRequest, request_id: UUID, body: NoteIn) -> Any:
     """Withdraw a new request (its household, or coordinators)."""
     viewer = signed_in(request)
@@ -712,7 +712,7 @@ def request_cancel(request: HttpRequest, request_id: UUID, body: NoteIn) -> Any:
     return services.request_cancel(actor=viewer, request=found, note=body.note)
 
 
-@router.post("/requests/{request_id}/pickup", response={200: RequestDetailOut, **WRITE_ERRORS})
+@router.post("/requests/{request_id}/pickup", response={200: AidRequestDetailOut, **WRITE_ERRORS})
 def request_pickup(request: HttpRequest, request_id: UUID) -> Any:
     """Hand out at the pantry what was packed for a request (volunteers, coordinators)."""
     viewer = signed_in(request)
@@ -720,7 +720,7 @@ def request_pickup(request: HttpRequest, request_id: UUID) -> Any:
     return services.request_pickup(actor=viewer, request=found)
 
 
-@router.post("/requests/{request_id}/release", response={200: RequestDetailOut, **WRITE_ERRORS})
+@router.post("/requests/{request_id}/release", response={200: AidRequestDetailOut, **WRITE_ERRORS})
 def request_release(request: HttpRequest, request_id: UUID, body: NoteIn) -> Any:
     """Return what was packed to its shelves; the request is new again (coordinators)."""
     viewer = signed_in(request)
@@ -862,7 +862,7 @@ def hours_log(request: HttpRequest, body: HoursIn) -> Any:
 # --- report --------------------------------------------------------------------------------------
 
 
-@router.get("/report", response={200: ReportOut, **error_responses(401, 403, 422)})
+@router.get("/report", response={200: AidReportOut, **error_responses(401, 403, 422)})
 def report(request: HttpRequest, since: date | None = None, until: date | None = None) -> Any:
     """The aid group's figures for `since`..`until`, both included (default: the last 30 days);
     stock figures are as of today."""

@@ -42,7 +42,7 @@ from mutua.core.errors import NotFound
 router = Router(tags=["art"])
 CENTS = 10**12
 BPS = 10**6
-READ_ERRORS = error_responses(401, 403, 404)
+READ_ERRORS = error_responses(401, 403, 404, 422)  # 422: an id or a query that does not parse
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 M = TypeVar("M", bound=Model)
 
@@ -193,7 +193,7 @@ class ArtworkDetailOut(ArtworkOut):
         return selectors.timeline(artwork)
 
 
-class EventOut(Schema):
+class ProvenanceEventOut(Schema):
     seq: int
     kind: str
     at: datetime
@@ -210,7 +210,7 @@ class ProblemOut(Schema):
 class ProvenanceOut(Schema):
     verified: bool
     head: str
-    events: list[EventOut]
+    events: list[ProvenanceEventOut]
     problems: list[ProblemOut]
 
     @staticmethod

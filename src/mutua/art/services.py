@@ -482,3 +482,15 @@ def handoff_confirm(*, actor: Member, handoff: Handoff, now: datetime | None = N
     )
     audit_record(action="art.handoff.confirmed", actor=actor, obj=handoff, now=now)
     return handoff
+
+
+# --- forgetting (the privacy app's deletions) ----------------------------------------------------
+
+
+@transaction.atomic
+def artist_statement_forget(*, member: Member) -> bool:
+    """Blank a departing artist's statement; True if there was one. Their works, editions and
+    provenance stay: the log is hash-chained and the works are the land trusts' record."""
+    return bool(
+        ArtistProfile.objects.filter(member=member).exclude(statement="").update(statement="")
+    )

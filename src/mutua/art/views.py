@@ -408,6 +408,9 @@ def photo(request: HttpRequest, photo_id: UUID) -> HttpResponseBase:
     extension = found.content_type.split("/")[-1]
     response["Content-Disposition"] = f'inline; filename="{found.sha256}.{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
+    # Bytes that are a valid image may carry more (an HTML page after a PNG's end): opened on its
+    # own, a photo may load nothing and runs in a sandbox, whatever a browser makes of it.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     published = found.artwork.published_at is not None
     response["Cache-Control"] = "public, max-age=86400" if published else "private, no-store"
     return response

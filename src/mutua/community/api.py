@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from mutua.api import error_responses
 from mutua.community import selectors, services
@@ -96,6 +96,14 @@ class HouseholdIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     size: int = Field(ge=1, le=30)
     needs: NeedsIn | None = Field(None, description="Only coordinators may record needs.")
+
+    @field_validator("needs", mode="before")
+    @classmethod
+    def _needs_an_object(cls, value: Any) -> Any:
+        # ninja's Schema reads fields as attributes, so `[]` would pass for NeedsIn (all optional).
+        if value is not None and not isinstance(value, dict):
+            raise ValueError("needs must be an object")
+        return value
 
 
 class InvitationIn(Schema):
@@ -206,7 +214,7 @@ def _needs_out(needs: Any) -> dict[str, Any]:
 
 @router.get(
     "/households/{household_id}/needs",
-    response={200: NeedsOut, **error_responses(401, 403, 404)},
+    response={200: NeedsOut, **error_responses(401, 403, 404, 422)},
     summary="A household's private needs (audit-logged)",
 )
 def household_needs(request: HttpRequest, household_id: UUID) -> Any:
@@ -304,7 +312,7 @@ def member_role_grant(request: HttpRequest, handle: str, body: RoleIn) -> Any:
 
 @router.delete(
     "/memberships/{membership_id}",
-    response={204: None, **error_responses(400, 401, 403, 404, 409)},
+    response={204: None, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Remove a role (admins)",
 )
 def membership_revoke(request: HttpRequest, membership_id: UUID) -> Any:
@@ -357,7 +365,7 @@ def invitation_list(request: HttpRequest) -> Any:
 
 @router.delete(
     "/invitations/{invitation_id}",
-    response={204: None, **error_responses(401, 403, 404, 409)},
+    response={204: None, **error_responses(401, 403, 404, 409, 422)},
     summary="Withdraw an unused invitation",
 )
 def invitation_revoke(request: HttpRequest, invitation_id: UUID) -> Any:

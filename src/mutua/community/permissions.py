@@ -122,6 +122,9 @@ RULES: dict[str, frozenset[Role]] = {
     "art.trust.manage": frozenset({R.CLT_STEWARD}),
     "art.sales.view": frozenset({R.CU_OFFICER, R.ADMIN}),
     "art.chain.retry": frozenset({R.CU_OFFICER, R.ADMIN}),
+    # Privacy: every member exports and asks to delete their own data (`mutua.privacy`, no rule
+    # needed); admins carry deletion requests out.
+    "privacy.deletion.decide": frozenset({R.ADMIN}),
     # Dashboards: one per role.
     **{f"dashboard.{role.value}": frozenset({role}) for role in Role},
 }

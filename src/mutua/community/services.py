@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -574,3 +576,96 @@ def member_update(
     member.save(update_fields=["display_name", "email", "phone", "preferred_language"])
     audit_record(action="community.member.updated", actor=member, obj=member)
     return member
+
+
+# --- forgetting (the privacy app's retention and deletions) --------------------------------------
+
+# Needs that hold nothing: what retention and deletion leave behind (the row stays, so every page
+# that reads a household's needs still finds one).
+_NEEDS_BLANK: dict[str, Any] = {
+    "diets": [],
+    "allergens": [],
+    "urgent_medical": False,
+    "notes": "",
+    "address": "",
+    "latitude": None,
+    "longitude": None,
+    "cross_streets": "",
+}
+
+
+def _needs_held() -> QuerySet[HouseholdNeeds]:
+    """Needs rows that still hold something private (so forgetting twice counts nothing)."""
+    return HouseholdNeeds.objects.filter(
+        ~Q(diets=[])
+        | ~Q(allergens=[])
+        | Q(urgent_medical=True)
+        | ~Q(notes="")
+        | ~Q(address="")
+        | Q(latitude__isnull=False)
+        | Q(longitude__isnull=False)
+        | ~Q(cross_streets="")
+    )
+
+
+@transaction.atomic
+def household_needs_forget(
+    *, household_ids: list[Any], now: datetime | None = None, dry_run: bool = False
+) -> int:
+    """Blank the private needs of these households; how many still held any. The audit log names
+    no household here: the caller records one entry with the count."""
+    held = _needs_held().filter(household_id__in=household_ids)
+    if dry_run:
+        return held.count()
+    return held.update(**_NEEDS_BLANK, updated_at=now or timezone.now())
+
+
+def former_label(member: Member) -> str:
+    """The pseudonym a deleted member leaves behind: the end of their id, random in a UUIDv7."""
+    return str(member.pk).replace("-", "")[-8:]
+
+
+@transaction.atomic
+def member_forget(*, member: Member, now: datetime | None = None) -> Member:
+    """A member's personal details go and their login ends; what they did stays, under a
+    pseudonym ("Former member #1a2b3c4d"), so ledger accounts, orders and provenance keep pointing
+    at the same row. Their household is left; if nobody is left in it, its name and needs go too.
+    Refuses to remove a community's last admin (`Conflict`)."""
+    now = now or timezone.now()
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.memberships.filter(role=Role.ADMIN).exists():
+        others = Membership.objects.filter(community_id=member.tenant_id, role=Role.ADMIN)
+        if not others.exclude(member=member).exists():
+            raise Conflict(
+                _("A community needs at least one admin: grant the role to someone else first."),
+                code="last_admin",
+            )
+    label = former_label(member)
+    household = member.household
+    member.display_name = f"Former member #{label}"
+    member.handle = f"former-{label}"
+    member.email = member.phone = ""
+    member.household = None
+    member.is_active = False
+    member.set_unusable_password()
+    member.save()
+    Membership.objects.filter(member=member).delete()
+    forget_roles(member)
+    ApiToken.objects.filter(member=member, revoked_at__isnull=True).update(revoked_at=now)
+    JoinRequest.objects.filter(member=member).update(message="")
+    Invitation.objects.filter(accepted_by=member).update(email="", note="")
+    _sessions_end(member)
+    if household is not None and not household.members.exists():
+        household.name = f"Former household #{str(household.pk).replace('-', '')[-8:]}"
+        household.save(update_fields=["name"])
+        household_needs_forget(household_ids=[household.pk], now=now)
+    audit_record(action="community.member.forgotten", obj=member, now=now)
+    return member
+
+
+def _sessions_end(member: Member) -> None:
+    """Sign the member out everywhere (the unusable password already fails every old session's
+    hash; deleting the rows leaves nothing of theirs in the session table)."""
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(member.pk):
+            session.delete()

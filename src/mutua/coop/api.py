@@ -28,7 +28,7 @@ from mutua.core.errors import NotFound
 router = Router(tags=["coop"])
 CENTS = 10**12
 UNITS = 10**6
-READ_ERRORS = error_responses(401, 403, 404)
+READ_ERRORS = error_responses(401, 403, 404, 422)  # 422: an id or a query that does not parse
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 410, 422)
 
 
@@ -102,23 +102,23 @@ class CycleDetailOut(CycleOut):
         return selectors.offers(cycle=cycle)
 
 
-class OfferIn(Schema):
+class CycleOfferIn(Schema):
     product: UUID
     quantity: int = Field(ge=-UNITS, le=UNITS)
     price: int | None = Field(None, ge=-CENTS, le=CENTS, description="Default: the catalogue's.")
 
 
-class LineIn(Schema):
+class OrderLineIn(Schema):
     offer: UUID
     quantity: int = Field(ge=-UNITS, le=UNITS)
 
 
 class OrderIn(Schema):
-    lines: list[LineIn] = Field(max_length=200)
+    lines: list[OrderLineIn] = Field(max_length=200)
     for_aid_group: bool = Field(False, description="A bulk order paid from the aid fund.")
 
 
-class LineOut(Schema):
+class OrderLineOut(Schema):
     id: UUID
     offer: UUID = Field(alias="offer_id")
     product: str = Field(alias="offer.product.name")
@@ -143,7 +143,7 @@ class OrderOut(Schema):
     placed_at: datetime
     closed_at: datetime | None
     received_at: datetime | None
-    lines: list[LineOut]
+    lines: list[OrderLineOut]
 
     @staticmethod
     def resolve_lines(order: Order) -> list[Any]:
@@ -164,7 +164,7 @@ class ArrivalIn(Schema):
     expires: date | None = None
 
 
-class ReceiveIn(Schema):
+class OrderReceiveIn(Schema):
     arrivals: list[ArrivalIn] = Field(max_length=200)
 
 
@@ -297,7 +297,7 @@ def cycle_get(request: HttpRequest, cycle_id: UUID) -> Any:
 
 
 @router.post("/cycles/{cycle_id}/offers", response={201: OfferOut, **WRITE_ERRORS})
-def cycle_offer(request: HttpRequest, cycle_id: UUID, body: OfferIn) -> Any:
+def cycle_offer(request: HttpRequest, cycle_id: UUID, body: CycleOfferIn) -> Any:
     """Offer units of a product in a cycle, or change the offer (co-op staff)."""
     viewer = signed_in(request)
     cycle = _cycle(viewer, cycle_id)
@@ -363,7 +363,7 @@ def order_pickup(request: HttpRequest, order_id: UUID, body: PickupIn) -> Any:
 
 
 @router.post("/orders/{order_id}/receive", response={200: OrderOut, **WRITE_ERRORS})
-def order_receive(request: HttpRequest, order_id: UUID, body: ReceiveIn) -> Any:
+def order_receive(request: HttpRequest, order_id: UUID, body: OrderReceiveIn) -> Any:
     """A bulk order arrives at the pantry (aid coordinators): the aid fund's hold is charged for
     what was delivered and each delivered line becomes a pantry lot. Every line must be listed."""
     viewer = signed_in(request)

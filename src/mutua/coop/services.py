@@ -818,3 +818,13 @@ def referral_end(*, actor: Member, member: Member, now: datetime | None = None) 
     now = now or timezone.now()
     _referrals_end(member, now)
     audit_record(action="coop.referral.ended", actor=actor, obj=member, now=now)
+
+
+# --- forgetting (the privacy app's deletions) ----------------------------------------------------
+
+
+@transaction.atomic
+def voucher_reasons_forget(*, member: Member) -> int:
+    """Blank why the aid group gave a departing member their vouchers; how many said why. The
+    vouchers stay: their spends and returns are the aid fund's money."""
+    return Voucher.objects.filter(holder=member).exclude(reason="").update(reason="")

@@ -69,7 +69,7 @@ class PaymentOut(Schema):
     created_at: Any
 
 
-class RequestIn(Schema):
+class PaymentRequestIn(Schema):
     payer: str = Field(description="The handle of the member asked to pay.")
     amount: int = Field(gt=0, le=MAX)
     memo: str = Field("", max_length=200)
@@ -80,7 +80,7 @@ class AnswerIn(Schema):
     id: UUID | None = Field(None, description="Accepting: the id of the payment transfer.")
 
 
-class RequestOut(Schema):
+class PaymentRequestOut(Schema):
     id: UUID
     requester: str
     payer: str
@@ -152,7 +152,7 @@ def _request_out(asked: PaymentRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/wallets", response={201: WalletOut, **error_responses(400, 401, 403, 404, 409)})
+@router.post("/wallets", response={201: WalletOut, **error_responses(400, 401, 403, 404, 409, 422)})
 def wallet_open(request: HttpRequest, body: WalletIn) -> Any:
     """Open a local-dollar wallet for a member or an organization (credit union officers)."""
     viewer = signed_in(request)
@@ -228,15 +228,15 @@ def payment_send(request: HttpRequest, body: PaymentIn) -> Any:
     }
 
 
-@router.get("/payment-requests", response={200: list[RequestOut], **error_responses(401)})
+@router.get("/payment-requests", response={200: list[PaymentRequestOut], **error_responses(401)})
 def payment_requests(request: HttpRequest) -> Any:
     """Requests you made and requests made of you, newest first."""
     viewer = signed_in(request)
     return [_request_out(r) for r in selectors.requests_for(member=viewer)]
 
 
-@router.post("/payment-requests", response={201: RequestOut, **WRITE_ERRORS})
-def payment_request_create(request: HttpRequest, body: RequestIn) -> Any:
+@router.post("/payment-requests", response={201: PaymentRequestOut, **WRITE_ERRORS})
+def payment_request_create(request: HttpRequest, body: PaymentRequestIn) -> Any:
     """Ask a member to pay you."""
     viewer = signed_in(request)
     target = _account(viewer, body.to_account) if body.to_account else None
@@ -263,7 +263,7 @@ def _answer(request: HttpRequest, request_id: UUID, *, accept: bool, body: Answe
 
 @router.post(
     "/payment-requests/{request_id}/accept",
-    response={200: RequestOut, **WRITE_ERRORS},
+    response={200: PaymentRequestOut, **WRITE_ERRORS},
 )
 def payment_request_accept(request: HttpRequest, request_id: UUID, body: AnswerIn) -> Any:
     """Pay a request made of you."""
@@ -272,7 +272,7 @@ def payment_request_accept(request: HttpRequest, request_id: UUID, body: AnswerI
 
 @router.post(
     "/payment-requests/{request_id}/decline",
-    response={200: RequestOut, **WRITE_ERRORS},
+    response={200: PaymentRequestOut, **WRITE_ERRORS},
 )
 def payment_request_decline(request: HttpRequest, request_id: UUID) -> Any:
     """Decline a request made of you (or cancel one you made)."""
@@ -303,7 +303,7 @@ def credit_limit_set(request: HttpRequest, account_id: UUID, body: LimitIn) -> A
     }
 
 
-@router.get("/report", response={200: dict[str, Any], **error_responses(400, 401, 403)})
+@router.get("/report", response={200: dict[str, Any], **error_responses(400, 401, 403, 422)})
 def report(request: HttpRequest, since: date | None = None, until: date | None = None) -> Any:
     """The figures of a window of whole days (default: the last 30): `from`/`to` in the body."""
     viewer = signed_in(request)

@@ -24,7 +24,7 @@ from mutua.gardens import reports, selectors, services
 from mutua.gardens.models import Application, Assignment, Harvest, Task, WorkDay
 
 router = Router(tags=["gardens"])
-READ_ERRORS = error_responses(401, 403, 404)
+READ_ERRORS = error_responses(401, 403, 404, 422)  # 422: an id or a query that does not parse
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 GRAMS = 10**12  # keeps numbers inside a 64-bit column; the services refuse what is absurd
 
@@ -94,7 +94,7 @@ class ApplicationOut(Schema):
     created_at: datetime
 
 
-class OfferIn(Schema):
+class PlotOfferIn(Schema):
     application: UUID
     plot: UUID
 
@@ -166,7 +166,7 @@ class CropLineOut(Schema):
     donated_units: int
 
 
-class ReportOut(Schema):
+class GardenReportOut(Schema):
     grams: int
     donated_grams: int
     donated_units: int
@@ -259,7 +259,7 @@ def waitlist(request: HttpRequest, garden_id: UUID, season: UUID | None = None) 
     response={201: AssignmentOut, **WRITE_ERRORS},
     summary="Offer a free plot to a waiting applicant (stewards)",
 )
-def offer(request: HttpRequest, garden_id: UUID, body: OfferIn) -> Any:
+def offer(request: HttpRequest, garden_id: UUID, body: PlotOfferIn) -> Any:
     viewer = signed_in(request)
     garden = selectors.garden_get(viewer=viewer, garden_id=garden_id)
     application: Application = selectors.application_get(
@@ -391,7 +391,7 @@ def harvest_log(request: HttpRequest, garden_id: UUID, body: HarvestIn) -> Any:
 
 @router.get(
     "/{garden_id}/report",
-    response={200: ReportOut, **READ_ERRORS},
+    response={200: GardenReportOut, **READ_ERRORS},
     summary="Harvest by crop and season, and what went to the pantry (stewards, admins)",
 )
 def report(request: HttpRequest, garden_id: UUID, season: UUID | None = None) -> Any:

@@ -30,7 +30,7 @@ from mutua.learning.models import MAX_GROUP, Registration
 from mutua.learning.services.programs import MAX_CAPACITY, MAX_FEE
 
 router = Router(tags=["learning"])
-READ_ERRORS = error_responses(401, 403, 404)
+READ_ERRORS = error_responses(401, 403, 404, 422)  # 422: an id or a query that does not parse
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 410, 422)
 
 

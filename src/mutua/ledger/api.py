@@ -83,7 +83,7 @@ class AccountOut(Schema):
     closed: bool
 
 
-class LineOut(Schema):
+class StatementLineOut(Schema):
     id: UUID
     created_at: datetime
     kind: str
@@ -242,14 +242,16 @@ def accounts(request: HttpRequest) -> Any:
     ]
 
 
-@router.get("/accounts/{account_id}", response={200: AccountOut, **error_responses(401, 403, 404)})
+@router.get(
+    "/accounts/{account_id}", response={200: AccountOut, **error_responses(401, 403, 404, 422)}
+)
 def account_get(request: HttpRequest, account_id: UUID) -> Any:
     return _account_out(_account(signed_in(request), account_id))
 
 
 @router.get(
     "/accounts/{account_id}/transfers",
-    response={200: list[LineOut], **error_responses(401, 403, 404)},
+    response={200: list[StatementLineOut], **error_responses(401, 403, 404, 422)},
     summary="History with running balance",
 )
 def account_transfers(

@@ -555,3 +555,16 @@ def pending_expire(*, community: Community, now: datetime | None = None) -> int:
         )
         expired += sum(1 for o in outcomes if o.result == Result.OK)
     return expired
+
+
+@transaction.atomic
+def account_rename(*, account: Account, name: str, code: str) -> Account:
+    """Give an account a new name and code (a departing member's wallet takes their pseudonym).
+    Transfers and hashes refer to the account by id, so the chains and balances are untouched."""
+    clash = Account.objects.filter(ledger_id=account.ledger_id, code=code).exclude(pk=account.pk)
+    if clash.exists():
+        raise MutuaError(_("An account with that code already exists."), code="account_exists")
+    Account.objects.filter(pk=account.pk).update(name=name, code=code)
+    account.refresh_from_db()
+    audit_record(action="ledger.account.renamed", obj=account, data={"code": code})
+    return account

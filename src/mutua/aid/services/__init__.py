@@ -19,6 +19,7 @@ from mutua.aid.services.distribution import (
     run_discard,
     run_picks,
     run_preview,
+    stop_addresses_forget,
     stop_deliver,
     stop_for_driver,
 )
@@ -35,9 +36,11 @@ from mutua.aid.services.requests import (
     box_lines,
     offer_close,
     offer_create,
+    offers_forget,
     request_cancel,
     request_create,
     request_move,
+    request_notes_forget,
 )
 from mutua.aid.services.stock import (
     count_finalize,
@@ -76,10 +79,12 @@ __all__ = [
     "movement_write",
     "offer_close",
     "offer_create",
+    "offers_forget",
     "request_cancel",
     "request_create",
     "request_held",
     "request_move",
+    "request_notes_forget",
     "request_pickup",
     "request_release",
     "routes_plan",
@@ -93,6 +98,7 @@ __all__ = [
     "stock_adjust",
     "stock_receive",
     "stock_transfer",
+    "stop_addresses_forget",
     "stop_deliver",
     "stop_for_driver",
 ]

@@ -573,3 +573,14 @@ def stop_deliver(*, actor: Member, stop_id: UUID | str) -> DeliveryStop:
     stop.delivered_at = timezone.now()
     stop.save(update_fields=["delivered_at"])
     return stop
+
+
+# --- forgetting (the privacy app's retention) ----------------------------------------------------
+
+
+@transaction.atomic
+def stop_addresses_forget(*, stop_ids: list[UUID], dry_run: bool = False) -> int:
+    """Blank the cross streets copied onto these delivery stops; how many still had them. The stop
+    stays (the route's history and the driver's hours); only where it was goes."""
+    placed = DeliveryStop.objects.filter(pk__in=stop_ids).exclude(cross_streets="")
+    return placed.count() if dry_run else placed.update(cross_streets="")

@@ -122,12 +122,10 @@ def request_create(
         RequestLine(request=request, item=w.item, category=w.category, quantity=w.quantity)
         for w in wishes
     )
+    # The note stays on the request only: events are append-only, and a note (which may say what
+    # someone is ill with) must remain erasable by retention and deletion (`mutua.privacy`).
     RequestEvent.objects.create(
-        request=request,
-        status=RequestStatus.NEW,
-        actor=actor,
-        note=note[:300],
-        at=request.created_at,
+        request=request, status=RequestStatus.NEW, actor=actor, at=request.created_at
     )
     audit_record(action="aid.request.created", actor=actor, obj=request)
     return request
@@ -196,3 +194,24 @@ def offer_close(*, actor: Member, offer: Offer) -> Offer:
     offer.open = False
     offer.save(update_fields=["open"])
     return offer
+
+
+# --- forgetting (the privacy app's retention and deletions) --------------------------------------
+
+
+@transaction.atomic
+def request_notes_forget(*, request_ids: list[Any], dry_run: bool = False) -> int:
+    """Blank the notes of these requests (they may say what someone is ill with); how many had
+    one. The requests themselves stay: they are the pantry's history and its report's figures."""
+    noted = AidRequest.objects.filter(pk__in=request_ids).exclude(note="")
+    return noted.count() if dry_run else noted.update(note="")
+
+
+@transaction.atomic
+def offers_forget(*, member: Member) -> int:
+    """Close a departing member's offers and blank what they said; how many there were."""
+    return (
+        Offer.objects.filter(member=member)
+        .exclude(description="", open=False)
+        .update(description="", open=False)
+    )

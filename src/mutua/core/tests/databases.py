@@ -2,9 +2,12 @@
 
 `throwaway_database(folder)` yields a `DATABASE_URL` of the same kind as the suite's own database: a
 new SQLite file in `folder`, or a new database on the same PostgreSQL server (dropped afterwards).
+`database_migrate(env)` brings one to the latest migration; `database_copy(url, folder)` yields
+one holding a copy of another (the served demo's, so that a test can write to its own demo).
 """
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dj_database_url
+import psycopg
+from psycopg import sql
 
 
 def _postgres_admin(config: dict, sql: str) -> None:
@@ -144,3 +149,40 @@ def database_migrate(env: dict[str, str]) -> None:
     _postgres_admin(
         config, f'CREATE DATABASE "{target_name}" TEMPLATE "{_templates["postgresql"]}"'
     )
+
+
+@contextmanager
+def database_copy(source_url: str, folder: Path) -> Iterator[str]:
+    """A throwaway database of the suite's kind holding a copy of the database at `source_url`
+    (say, the served demo's, while it is served)."""
+    with throwaway_database(folder) as url:
+        if url.startswith("sqlite"):
+            source = sqlite3.connect(dj_database_url.parse(source_url)["NAME"])
+            target = sqlite3.connect(dj_database_url.parse(url)["NAME"])
+            source.backup(target)  # one moment of the source, WAL and all
+            source.close()
+            target.close()
+        else:
+            postgres_copy(source_url, url)
+        yield url
+
+
+def postgres_copy(source_url: str, target_url: str) -> None:
+    """Make the (empty) target database a copy of the source, by CREATE DATABASE ... TEMPLATE."""
+    source, target = (str(dj_database_url.parse(u)["NAME"]) for u in (source_url, target_url))
+    admin = target_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(target)))
+        create = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(target), sql.Identifier(source)
+        )
+        for attempt in range(20):
+            try:
+                conn.execute(create)
+                return
+            except psycopg.errors.ObjectInUse:
+                # a server on the source (the served demo's gunicorn) closes its connections after
+                # each request
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)

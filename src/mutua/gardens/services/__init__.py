@@ -19,6 +19,7 @@ from mutua.gardens.services.gardens import (
 from mutua.gardens.services.harvests import MAX_GRAMS, HarvestEntry, harvest_log, units_of
 from mutua.gardens.services.plots import (
     application_create,
+    application_notes_forget,
     application_withdraw,
     offer_accept,
     offer_decline,
@@ -34,6 +35,7 @@ __all__ = [
     "HarvestEntry",
     "Place",
     "application_create",
+    "application_notes_forget",
     "application_withdraw",
     "crop_create",
     "garden_create",

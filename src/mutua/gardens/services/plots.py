@@ -290,3 +290,12 @@ def plot_return(
     return offer_next(
         garden=garden, season=assignment.season, plot=assignment.plot, actor=by, now=now
     )
+
+
+# --- forgetting (the privacy app's deletions) ----------------------------------------------------
+
+
+@transaction.atomic
+def application_notes_forget(*, member: Member) -> int:
+    """Blank what a departing member wrote on their plot applications; how many had a note."""
+    return Application.objects.filter(member=member).exclude(note="").update(note="")

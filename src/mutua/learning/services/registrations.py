@@ -30,6 +30,7 @@ from mutua.learning.models import (
     HOLDING,
     LIVE,
     MAX_GROUP,
+    CalendarFeed,
     Registration,
     RegistrationStatus,
     Session,
@@ -290,3 +291,14 @@ def offers_expire(*, now: datetime | None = None) -> tuple[int, int]:
         filled = session_touch(session=session, now=now)
         expired, offered = expired + len(filled.expired), offered + len(filled.offered)
     return expired, offered
+
+
+# --- forgetting (the privacy app's deletions) ----------------------------------------------------
+
+
+@transaction.atomic
+def registration_notes_forget(*, member: Member) -> int:
+    """Blank who a departing member said was coming (often children's names), and end their
+    private calendar address; how many registrations had a note."""
+    CalendarFeed.objects.filter(member=member).delete()
+    return Registration.objects.filter(member=member).exclude(note="").update(note="")
