@@ -24,6 +24,7 @@ _LINKS = [
     (_("Join requests"), "join-request-list", "join_request.decide"),
     (_("Invitations"), "invitation-list", "invitation.create"),
     (_("Audit log"), "audit-list", "audit.view"),
+    (_("Deletion requests"), "privacy-deletion-requests", "privacy.deletion.decide"),
 ]
 # The pantry's pages: their roles count only when held in the community's aid group (`aid.access`).
 # (label, url name, action that must be allowed, action that hides the link because another page
