@@ -6,28 +6,13 @@ database of the suite's kind).
 The edition's row lock serialises the racers (`sales._edition_locked`); SQLite does so with its
 single writer (`BEGIN IMMEDIATE`), PostgreSQL with the row lock."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-from mutua.core.tests.databases import database_migrate, mutua_env, throwaway_database
+from mutua.core.tests.racing import racers_run
 
 
 def test_racing_investors_buy_an_edition_once(tmp_path: Path) -> None:
-    with throwaway_database(tmp_path) as url:
-        env = mutua_env(tmp_path, url, DJANGO_SETTINGS_MODULE="mutua.settings")
-        database_migrate(env)
-        done = subprocess.run(
-            [sys.executable, "-m", "mutua.art.tests.racers"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    assert done.returncode == 0, done.stderr[-3000:]
-    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    outcome = racers_run("mutua.art.tests.racers", tmp_path)
     assert sorted(outcome["first_sales"]) == ["ok"] + ["sold"] * 3
     assert sorted(outcome["resales"]) == ["not_open"] * 3 + ["ok"]
     assert outcome["sales"] == {"1": 1, "2": 2}

@@ -1,9 +1,11 @@
 """Racers for concurrency tests: jobs started at the same moment, each in its own thread on its
 own database connection (`race`). The apps' `racers.py` scripts run them in a process of their own,
-on a throwaway database of the suite's kind, and print what each racer got."""
+on a throwaway database of the suite's kind, and print what each racer got; `racers_run` starts
+such a script and returns what it printed."""
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -34,3 +36,29 @@ def race(community_id: Any, jobs: list[Callable[[], object]]) -> list[str]:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def racers_run(module: str, folder: Path) -> dict[str, Any]:
+    """Run the racers script `module` (`python -m module`) in a process of its own, on a migrated
+    throwaway database of the suite's kind in `folder`, and return the JSON line it printed last."""
+    import json
+    import subprocess
+    import sys
+
+    from mutua.core.tests.databases import database_migrate, mutua_env, throwaway_database
+
+    with throwaway_database(folder) as url:
+        env = mutua_env(folder, url, DJANGO_SETTINGS_MODULE="mutua.settings")
+        database_migrate(env)
+        done = subprocess.run(
+            [sys.executable, "-m", module],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcome: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    outcome["stderr"] = done.stderr[-3000:]
+    return outcome
