@@ -199,17 +199,7 @@ def households(request: HttpRequest) -> Any:
 
 
 def _needs_out(needs: Any) -> dict[str, Any]:
-    return {
-        "household": needs.household_id,
-        "diets": needs.diets,
-        "allergens": needs.allergens,
-        "urgent_medical": needs.urgent_medical,
-        "notes": needs.notes,
-        "address": needs.address,
-        "latitude": needs.latitude,
-        "longitude": needs.longitude,
-        "cross_streets": needs.cross_streets,
-    }
+    return {"household": needs.household_id, **needs.details()}
 
 
 @router.get(

@@ -137,6 +137,22 @@ class HouseholdNeeds(models.Model):
     def __str__(self) -> str:
         return f"needs of {self.household_id}"
 
+    # What a household tells about itself: the fields its form edits, the API shows and the
+    # member's data download holds.
+    DETAILS = (
+        "diets",
+        "allergens",
+        "urgent_medical",
+        "notes",
+        "address",
+        "latitude",
+        "longitude",
+        "cross_streets",
+    )
+
+    def details(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.DETAILS}
+
     def diet_labels(self) -> list[str]:
         return [str(Diet(code).label) for code in self.diets if code in Diet.values]
 

@@ -167,16 +167,7 @@ def household_needs_edit(request: HttpRequest, household_id: UUID) -> HttpRespon
     needs = selectors.household_needs_get(viewer=viewer, household=household)
     form = HouseholdNeedsForm(
         request.POST or None,
-        initial={
-            "diets": needs.diets,
-            "allergens": needs.allergens,
-            "urgent_medical": needs.urgent_medical,
-            "notes": needs.notes,
-            "address": needs.address,
-            "latitude": needs.latitude,
-            "longitude": needs.longitude,
-            "cross_streets": needs.cross_streets,
-        },
+        initial=needs.details(),
     )
     if request.method == "POST" and form.is_valid():
         try:

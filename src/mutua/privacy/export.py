@@ -84,17 +84,7 @@ def _household(member: Member) -> dict[str, Any] | None:
         "name": household.name,
         "size": household.size,
         "people_with_an_account": household.members.count(),
-        "needs": {
-            "diets": needs.diets,
-            "allergens": needs.allergens,
-            "urgent_medical": needs.urgent_medical,
-            "notes": needs.notes,
-            "address": needs.address,
-            "latitude": needs.latitude,
-            "longitude": needs.longitude,
-            "cross_streets": needs.cross_streets,
-            "updated_at": needs.updated_at,
-        },
+        "needs": {**needs.details(), "updated_at": needs.updated_at},
     }
 
 
