@@ -20,7 +20,8 @@ stable code:
 """
 
 import logging
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -28,7 +29,9 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import AfterValidator
 
+from mutua.core.dates import plausible_day, plausible_instant
 from mutua.core.errors import MutuaError
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,13 @@ class ErrorOut(Schema):
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     """The `response=` entries that document an endpoint's error answers."""
     return dict.fromkeys(statuses, ErrorOut)
+
+
+Instant = Annotated[datetime, AfterValidator(plausible_instant)]
+"""Every time an endpoint takes, in a body or a query: in UTC, within `mutua.core.dates`' span."""
+
+Day = Annotated[date, AfterValidator(plausible_day)]
+"""Every date an endpoint takes."""
 
 
 class BearerToken(HttpBearer):

@@ -41,7 +41,7 @@ from mutua.aid.models import (
     RequestStatus,
     Shift,
 )
-from mutua.api import error_responses
+from mutua.api import Day, Instant, error_responses
 from mutua.community.models import Household, Member, Organization
 from mutua.community.permissions import signed_in
 from mutua.community.selectors import member_list
@@ -128,7 +128,7 @@ class StockReceiveIn(Schema):
     item: UUID
     quantity: int = Field(le=UNITS)
     location: UUID
-    expires: date | None = None
+    expires: Day | None = None
 
 
 class LotOut(Schema):
@@ -298,7 +298,7 @@ class AidRequestDetailOut(AidRequestOut):
 
 
 class RunIn(Schema):
-    pickup: date
+    pickup: Day
     requests: list[UUID] | None = Field(None, description="Default: every new request.")
 
 
@@ -326,7 +326,7 @@ class DriverIn(Schema):
 
 class RoutesIn(Schema):
     depot: UUID = Field(description="The location routes start and end at.")
-    day: date
+    day: Day
     drivers: list[DriverIn] = Field(max_length=200)
 
 
@@ -381,8 +381,8 @@ class PlannedOut(Schema):
 
 class ShiftIn(Schema):
     kind: str = Field(description="packing, driving or pantry")
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     places: int = Field(4, ge=-1000, le=1000)
 
 
@@ -405,7 +405,7 @@ class ShiftOut(Schema):
 
 
 class HoursIn(Schema):
-    day: date
+    day: Day
     minutes: int = Field(ge=-UNITS, le=UNITS)
     kind: str = Field(description="packing, driving or pantry")
     shift: UUID | None = None
@@ -863,7 +863,7 @@ def hours_log(request: HttpRequest, body: HoursIn) -> Any:
 
 
 @router.get("/report", response={200: AidReportOut, **error_responses(401, 403, 422)})
-def report(request: HttpRequest, since: date | None = None, until: date | None = None) -> Any:
+def report(request: HttpRequest, since: Day | None = None, until: Day | None = None) -> Any:
     """The aid group's figures for `since`..`until`, both included (default: the last 30 days);
     stock figures are as of today."""
     viewer = signed_in(request)

@@ -32,10 +32,9 @@ from mutua.aid.services import Donor, DriverShift, IntakeLine, LineWish
 from mutua.community.models import Household, Member, Organization
 from mutua.community.roles import Allergen, Diet, Role
 from mutua.currency.forms import AmountField
+from mutua.web.fields import DayField, MomentField
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 MAX_UNITS = 1_000_000
 
 
@@ -150,7 +149,7 @@ class ReceiveForm(forms.Form):
     item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none())
     quantity = forms.IntegerField(label=_("Units"), min_value=1, max_value=MAX_UNITS)
     location = forms.ModelChoiceField(label=_("Into"), queryset=Location.objects.none())
-    expires = forms.DateField(label=_("Expires (optional)"), required=False, widget=DATE)
+    expires = DayField(label=_("Expires (optional)"), required=False)
 
     def __init__(self, *args: Any, community_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -300,7 +299,7 @@ class IntakeLineForm(forms.Form):
     location = forms.ModelChoiceField(
         label=_("Into"), queryset=Location.objects.none(), required=False
     )
-    expires = forms.DateField(label=_("Expires"), required=False, widget=DATE)
+    expires = DayField(label=_("Expires"), required=False)
 
     def __init__(self, *args: Any, community_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -425,7 +424,7 @@ class OfferForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    pickup = forms.DateField(label=_("Pick-up date"), widget=DATE)
+    pickup = DayField(label=_("Pick-up date"))
 
 
 def minutes(value: time) -> int:
@@ -447,7 +446,7 @@ def drivers_of(community_id: Any) -> QuerySet[Member]:
 
 
 class RoutePlanForm(forms.Form):
-    day = forms.DateField(label=_("Delivery day"), widget=DATE)
+    day = DayField(label=_("Delivery day"))
     depot = forms.ModelChoiceField(
         label=_("Routes start at"),
         queryset=Location.objects.none(),
@@ -504,13 +503,13 @@ def driver_shifts(formset: Any) -> list[DriverShift]:
 
 class ShiftForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ShiftKind.choices)
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME)
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME)
+    starts_at = MomentField(label=_("Starts"))
+    ends_at = MomentField(label=_("Ends"))
     places = forms.IntegerField(label=_("Places"), min_value=1, max_value=100, initial=4)
 
 
 class HoursForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=DATE)
+    day = DayField(label=_("Day"))
     hours = forms.DecimalField(
         label=_("Hours"), min_value=Decimal("0.25"), max_value=24, max_digits=4, decimal_places=2
     )

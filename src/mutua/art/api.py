@@ -25,7 +25,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from mutua.api import error_responses
+from mutua.api import Instant, error_responses
 from mutua.art import chainwork, sales, selectors, services
 from mutua.art.models import (
     Artwork,
@@ -226,7 +226,7 @@ class HandoffIn(Schema):
     received_by: str = Field(max_length=30, description="The receiver's handle.")
     received_for: UUID | None = Field(None, description="An organization they receive it for.")
     place: str = Field(max_length=200)
-    at: datetime
+    at: Instant
     condition: str = Field(max_length=2000)
 
 

@@ -15,12 +15,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from mutua.aid.forms import DATETIME
 from mutua.art.models import MAX_EDITIONS, Artwork, LandTrust, ProjectKind
 from mutua.art.services import PHOTO_MAX_BYTES, HandoffFields, ObjectFields, ProjectFields, Terms
 from mutua.community.models import Member, Organization
 from mutua.core.money import AmountError, format_amount, parse_amount
 from mutua.currency.forms import AmountField, OnceForm
+from mutua.web.fields import MomentField
 
 TERMS_FIELDS = ("artist_bps", "royalty_bps", "investor_bps", "artist_royalty_bps", "union_bps")
 
@@ -210,7 +210,7 @@ class HandoffForm(forms.Form):
         empty_label=_("(themselves)"),
     )
     place = forms.CharField(label=_("Where"), max_length=200)
-    at = forms.DateTimeField(label=_("When"), widget=DATETIME)
+    at = MomentField(label=_("When"))
     condition = forms.CharField(
         label=_("The work's condition"), widget=forms.Textarea(attrs={"rows": 2})
     )

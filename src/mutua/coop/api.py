@@ -7,7 +7,7 @@ the body, 404 `unknown_<thing>`. Amounts are integer local cents. A voucher's ho
 never leave through the co-op's endpoints; members read their own vouchers from `vouchers/mine`.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from mutua.api import error_responses
+from mutua.api import Day, Instant, error_responses
 from mutua.community.models import Member, Organization
 from mutua.community.permissions import may, require, signed_in
 from mutua.community.roles import OrganizationKind
@@ -59,9 +59,9 @@ class ProductOut(Schema):
 
 class CycleIn(Schema):
     name: str = Field(max_length=120)
-    opens_at: datetime
-    closes_at: datetime
-    pickup_at: datetime
+    opens_at: Instant
+    closes_at: Instant
+    pickup_at: Instant
     pickup_place: str = Field("", max_length=200)
 
 
@@ -161,7 +161,7 @@ class ArrivalIn(Schema):
     delivered: int = Field(ge=-UNITS, le=UNITS)
     item: UUID | None = Field(None, description="The pantry item it becomes.")
     location: UUID | None = None
-    expires: date | None = None
+    expires: Day | None = None
 
 
 class OrderReceiveIn(Schema):
@@ -172,7 +172,7 @@ class VoucherIn(Schema):
     holder: UUID
     coop: UUID
     amount: int = Field(ge=-CENTS, le=CENTS)
-    expires_at: datetime
+    expires_at: Instant
     reason: str = Field("", max_length=200)
 
 
@@ -211,7 +211,7 @@ class SpendOut(Schema):
 class ReferralIn(Schema):
     member: UUID
     discount_bps: int = Field(ge=-(10**6), le=10**6, description="Paid by the aid fund; 1-10000.")
-    ends_at: datetime | None = None
+    ends_at: Instant | None = None
 
 
 class ReferralOut(Schema):

@@ -5,11 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutua.aid.forms import DATE, DATETIME
 from mutua.community.models import Member, Organization
 from mutua.coop.models import Product
 from mutua.coop.services import ProductFields
 from mutua.currency.forms import AmountField
+from mutua.web.fields import DayField, MomentField
 
 
 class ProductForm(forms.Form):
@@ -29,9 +29,9 @@ class ProductForm(forms.Form):
 
 class CycleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, help_text=_("For example 'Week 48'."))
-    opens_at = forms.DateTimeField(label=_("Orders open"), widget=DATETIME)
-    closes_at = forms.DateTimeField(label=_("Orders close"), widget=DATETIME)
-    pickup_at = forms.DateTimeField(label=_("Pick-up"), widget=DATETIME)
+    opens_at = MomentField(label=_("Orders open"))
+    closes_at = MomentField(label=_("Orders close"))
+    pickup_at = MomentField(label=_("Pick-up"))
     pickup_place = forms.CharField(label=_("Pick-up place"), max_length=200, required=False)
 
 
@@ -96,9 +96,7 @@ class ArrivalForm(DeliveredForm):
             self.fields[f"place-{line.pk}"] = forms.ModelChoiceField(
                 label=_("Stored in"), queryset=places, required=False
             )
-            self.fields[f"expires-{line.pk}"] = forms.DateField(
-                label=_("Expires"), widget=DATE, required=False
-            )
+            self.fields[f"expires-{line.pk}"] = DayField(label=_("Expires"), required=False)
 
     def rows(self) -> list[tuple[Any, ...]]:
         return [
@@ -124,7 +122,7 @@ class VoucherForm(forms.Form):
         label=_("Spendable at"), queryset=Organization.objects.none()
     )
     amount = AmountField(label=_("Amount (local dollars)"))
-    expires_at = forms.DateTimeField(label=_("Expires"), widget=DATETIME)
+    expires_at = MomentField(label=_("Expires"))
     reason = forms.CharField(
         label=_("Reason (the co-op never sees it)"), max_length=200, required=False
     )
@@ -140,7 +138,7 @@ class ReferralForm(forms.Form):
     discount = forms.IntegerField(
         label=_("Discount (%)"), min_value=1, max_value=100, help_text=_("Paid by the aid fund.")
     )
-    ends_at = forms.DateTimeField(label=_("Ends (optional)"), widget=DATETIME, required=False)
+    ends_at = MomentField(label=_("Ends (optional)"), required=False)
 
     def __init__(self, *args: Any, members: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,6 @@ credit lines; officers and admins read the report. `GET /currency/public/{commun
 sign-in: it is what the transparency page shows.
 """
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from mutua.api import error_responses
+from mutua.api import Day, error_responses
 from mutua.community.models import Community, Member, Organization
 from mutua.community.permissions import require, signed_in
 from mutua.core.errors import NotFound
@@ -304,7 +303,7 @@ def credit_limit_set(request: HttpRequest, account_id: UUID, body: LimitIn) -> A
 
 
 @router.get("/report", response={200: dict[str, Any], **error_responses(400, 401, 403, 422)})
-def report(request: HttpRequest, since: date | None = None, until: date | None = None) -> Any:
+def report(request: HttpRequest, since: Day | None = None, until: Day | None = None) -> Any:
     """The figures of a window of whole days (default: the last 30): `from`/`to` in the body."""
     viewer = signed_in(request)
     currency = selectors.currency_of(viewer.tenant)

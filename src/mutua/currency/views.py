@@ -46,6 +46,7 @@ from mutua.currency.models import (
 )
 from mutua.ledger.models import Account, Transfer
 from mutua.ledger.selectors import account_history
+from mutua.web.actions import day_param
 from mutua.web.charts import bar_chart, line_chart
 from mutua.web.errors import form_add_error
 
@@ -459,11 +460,10 @@ def report(request: HttpRequest) -> HttpResponse:
     viewer = signed_in(request)
     currency = selectors.currency_of(viewer.tenant)
     require(viewer, "currency.report", currency)
-    from mutua.ledger.views import _day
 
     today = timezone.localdate()
-    since = _day(request.GET.get("since"), today - timedelta(days=89))
-    until = _day(request.GET.get("until"), today)
+    since = day_param(request.GET.get("since"), today - timedelta(days=89))
+    until = day_param(request.GET.get("until"), today)
     start, end = selectors.window(since=since, until=until, today=today)
     found = selectors.report_cached(currency=currency, since=start, until=end)
     figures = found.figures()

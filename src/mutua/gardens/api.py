@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from mutua.api import error_responses
+from mutua.api import Day, error_responses
 from mutua.community.permissions import signed_in
 from mutua.gardens import reports, selectors, services
 from mutua.gardens.models import Application, Assignment, Harvest, Task, WorkDay
@@ -139,7 +139,7 @@ class WorkDayOut(Schema):
 class HarvestIn(Schema):
     crop: UUID
     weight_g: int = Field(ge=-GRAMS, le=GRAMS)
-    day: date
+    day: Day
     plot: UUID | None = None
     donate: bool = Field(False, description="Give it to the pantry as a stock lot (stewards).")
 

@@ -15,9 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from mutua.currency.forms import AmountField
 from mutua.gardens.models import MAX_GRID, Application, Crop, Plot, Season, WorkDay
 from mutua.gardens.services import MAX_GRAMS, HarvestEntry, Place
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+from mutua.web.fields import DayField, MomentField
 
 
 class IdForm(forms.Form):
@@ -91,8 +89,8 @@ class PlotForm(forms.Form):
 
 class SeasonForm(forms.Form):
     name = forms.CharField(max_length=60, label=_("Name"))
-    starts = forms.DateField(widget=DATE, label=_("Starts"))
-    ends = forms.DateField(widget=DATE, label=_("Ends"))
+    starts = DayField(label=_("Starts"))
+    ends = DayField(label=_("Ends"))
 
 
 class CropForm(forms.Form):
@@ -108,8 +106,8 @@ class CropForm(forms.Form):
 
 class WorkDayForm(forms.Form):
     title = forms.CharField(max_length=120, label=_("Title"))
-    starts_at = forms.DateTimeField(widget=DATETIME, label=_("Starts"))
-    ends_at = forms.DateTimeField(widget=DATETIME, label=_("Ends"))
+    starts_at = MomentField(label=_("Starts"))
+    ends_at = MomentField(label=_("Ends"))
     note = forms.CharField(required=False, max_length=300, label=_("Note (optional)"))
 
 
@@ -130,7 +128,7 @@ class HarvestForm(forms.Form):
     plot = forms.ModelChoiceField(queryset=Plot.objects.none(), label=_("Plot"), required=False)
     # The services refuse zero and less (so the API and the pages give the same message).
     weight_g = forms.IntegerField(max_value=MAX_GRAMS, label=_("Weight (grams)"))
-    day = forms.DateField(widget=DATE, label=_("Picked on"))
+    day = DayField(label=_("Picked on"))
     donate = forms.BooleanField(required=False, label=_("Give it to the pantry"))
 
     def __init__(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from mutua.api import error_responses
+from mutua.api import Instant, error_responses
 from mutua.community.models import Organization
 from mutua.community.permissions import signed_in
 from mutua.community.roles import OrganizationKind
@@ -60,8 +60,8 @@ class ProgramOut(Schema):
 
 
 class SessionIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     place: str = Field(max_length=200)
     capacity: int = Field(ge=0, le=MAX_CAPACITY)
     instructor: UUID = Field(description="The instructor's member id.")

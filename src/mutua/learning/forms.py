@@ -14,8 +14,7 @@ from mutua.community.roles import OrganizationKind
 from mutua.currency.forms import AmountField
 from mutua.learning.models import MAX_GROUP, ProgramKind
 from mutua.learning.services import SessionPlan
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+from mutua.web.fields import MomentField
 
 
 class ProgramForm(forms.Form):
@@ -56,8 +55,8 @@ class ProgramForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME)
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME)
+    starts_at = MomentField(label=_("Starts"))
+    ends_at = MomentField(label=_("Ends"))
     place = forms.CharField(label=_("Place"), max_length=200)
     capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=500, initial=12)
     instructor = forms.ModelChoiceField(label=_("Instructor"), queryset=Member.objects.none())

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from mutua.api import error_responses
+from mutua.api import Instant, error_responses
 from mutua.community.models import Member
 from mutua.community.permissions import may, require, signed_in
 from mutua.core.errors import Forbidden, NotFound
@@ -257,8 +257,8 @@ def account_get(request: HttpRequest, account_id: UUID) -> Any:
 def account_transfers(
     request: HttpRequest,
     account_id: UUID,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
 ) -> Any:
     account = _account(signed_in(request), account_id)
     return [

@@ -15,6 +15,7 @@ from mutua.core.errors import MutuaError, NotFound
 from mutua.core.money import format_amount
 from mutua.ledger import selectors
 from mutua.ledger.models import Account
+from mutua.web.actions import day_param
 
 
 @login_required
@@ -26,19 +27,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _day(value: str | None, default: date) -> date:
-    if not value:
-        return default
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise MutuaError(_("Dates are written YYYY-MM-DD."), code="invalid_date") from error
-
-
 def _period(request: HttpRequest) -> tuple[date, date]:
     today = timezone.localdate()
-    since = _day(request.GET.get("since"), today.replace(day=1))
-    until = _day(request.GET.get("until"), today)
+    since = day_param(request.GET.get("since"), today.replace(day=1))
+    until = day_param(request.GET.get("until"), today)
     if until < since:
         raise MutuaError(_("The end of the period comes before its start."), code="invalid_period")
     return since, until

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutua.community.models import Member
+from mutua.core.dates import EARLIEST, LATEST, OutOfSpan, plausible_day
 from mutua.core.errors import Forbidden, MutuaError, NotFound
 from mutua.web.errors import form_add_error
 
@@ -108,9 +109,17 @@ def day_param(value: str | None, default: date) -> date:
     if not value:
         return default
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as error:
         raise MutuaError(_("Dates are written YYYY-MM-DD."), code="invalid_date") from error
+    try:
+        return plausible_day(day)
+    except OutOfSpan as error:
+        raise MutuaError(
+            _("Dates lie between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST, "latest": LATEST},
+            code="invalid_date",
+        ) from error
 
 
 def clock(minutes_of_day: int) -> str:

@@ -820,6 +820,11 @@ def test_the_report_draws_its_charts_and_downloads_as_csv(client, pantry) -> Non
     text = csv_file.content.decode()
     assert text.startswith("section,key,detail,value") and "households,served,,1" in text
     assert client.get("/aid/report/?since=yesterday").status_code == 400
+    # The last day Python knows overflowed when the window was widened to its next midnight.
+    far = client.get("/aid/report/?until=9999-12-31")
+    assert far.status_code == 400 and b"Dates lie between 1900-01-01 and 2999-12-31" in far.content
+    backwards = client.get("/aid/report/?since=2026-05-02&until=2026-05-01")
+    assert backwards.status_code == 400 and b"The window starts after it ends." in backwards.content
 
 
 def test_the_coordinator_dashboard_shows_the_pantry(client, pantry) -> None:

@@ -124,7 +124,7 @@ def report(request: HttpRequest) -> HttpResponse:
     since = day_param(request.GET.get("since"), today - timedelta(days=89))
     until = day_param(request.GET.get("until"), today)
     if since > until:
-        raise MutuaError(_("The window starts before it ends."), code="invalid_date")
+        raise MutuaError(_("The window starts after it ends."), code="invalid_date")
     found = reports.aid_report(viewer=viewer, since=since, until=until, today=today)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -158,3 +158,17 @@ def test_a_bad_body_changes_nothing(client, world) -> None:
         response = call(client, world, "ana", "post", "/transfers", body)
         assert response.status_code == 422 and response.json()["code"] == "invalid_body"
     assert balance(world, world.ben) == 0
+
+
+def test_a_time_the_database_cannot_store_is_a_422_not_a_500(client, world) -> None:
+    # It parses, but in UTC it lies in year 0, which the database adapter cannot convert: a 500
+    # that schemathesis found.
+    answer = client.get(
+        f"/api/v1/ledger/accounts/{world.ana.id}/transfers",
+        {"until": "0001-01-01T00:00+17:56"},
+        HTTP_AUTHORIZATION=f"Bearer {world.tokens['ana']}",
+    )
+    assert (answer.status_code, answer.json()["code"]) == (422, "invalid_body")
+    assert (
+        "dates lie between 1900-01-01 and 2999-12-31" in answer.json()["fields"]["query.until"][0]
+    )

@@ -59,3 +59,5 @@ def test_a_bad_period_is_a_clear_400(client, world) -> None:
         f"/ledger/accounts/{world.ana.id}/", {"since": "2026-05-02", "until": "2026-05-01"}
     )
     assert response.status_code == 400
+    response = client.get(f"/ledger/accounts/{world.ana.id}/", {"until": "9999-12-31"})
+    assert response.status_code == 400 and b"Dates lie between" in response.content

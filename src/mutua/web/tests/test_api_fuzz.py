@@ -24,7 +24,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from django.test import Client
@@ -208,3 +208,45 @@ def test_a_multipart_body_without_its_boundary_is_a_400_not_a_500(
         HTTP_AUTHORIZATION=f"Bearer {admin_token}",
     )
     assert (answer.status_code, answer.json()["code"]) == (400, "bad_request")
+
+
+def test_every_date_and_time_the_api_takes_is_a_day_or_an_instant() -> None:
+    """The database adapters convert a time to UTC, and `0001-01-01T00:00+17:56`, which parses, lies
+    in year 0 there; a report window until 9999-12-31 overflows when it is widened to midnight. Both
+    were 500s. `mutua.api.Day` and `Instant` refuse what `mutua.core.dates` calls implausible with a
+    422; this finds any endpoint, body or query, that takes a plain `date` or `datetime`."""
+    from pydantic import BaseModel, TypeAdapter
+    from pydantic import ValidationError as Refused
+
+    from mutua.api import api
+
+    implausible = ["0001-01-01T00:00:00+17:56", "1899-12-31T12:00:00Z", "1899-12-31", "9999-12-31"]
+
+    def fields(model: type[BaseModel], where: str) -> Iterator[tuple[str, Any]]:
+        for name, field in model.model_fields.items():
+            for inner in [field.annotation, *getattr(field.annotation, "__args__", ())]:
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    yield from fields(inner, f"{where}.{name}")
+            yield f"{where}.{name}", field
+
+    plain, checked = [], 0
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            for operation in view.operations:
+                for model in operation.models:
+                    for where, field in fields(model, f"{prefix}{path}"):
+                        if "datetime.date" not in repr(field.annotation):
+                            continue
+                        checked += 1
+                        annotation = field.annotation
+                        if field.metadata:
+                            annotation = Annotated[annotation, *field.metadata]  # type: ignore[assignment]
+                        adapter = TypeAdapter(annotation)
+                        for value in implausible:
+                            try:
+                                adapter.validate_python(value)
+                            except Refused:
+                                continue
+                            plain.append(f"{where} takes {value}")
+    assert checked >= 20, "the walk found too few dates to be walking the API"
+    assert not plain, f"use mutua.api.Day or Instant: {plain}"
