@@ -184,9 +184,7 @@ def request_needs(*, viewer: Member, request: AidRequest) -> HouseholdNeeds:
 
 def offer_list(*, viewer: Member) -> QuerySet[Offer]:
     aid_require(viewer, "aid.request.list", viewer.community)
-    return Offer.objects.filter(community_id=viewer.tenant_id, open=True).select_related(
-        "member"
-    )
+    return Offer.objects.filter(community_id=viewer.tenant_id, open=True).select_related("member")
 
 
 # --- runs and pick lists -------------------------------------------------------------------------
@@ -194,9 +192,7 @@ def offer_list(*, viewer: Member) -> QuerySet[Offer]:
 
 def run_list(*, viewer: Member) -> QuerySet[AllocationRun]:
     aid_require(viewer, "aid.allocate", viewer.community)
-    return AllocationRun.objects.filter(community_id=viewer.tenant_id).select_related(
-        "created_by"
-    )
+    return AllocationRun.objects.filter(community_id=viewer.tenant_id).select_related("created_by")
 
 
 def run_get(*, viewer: Member, run_id: UUID | str) -> AllocationRun:
