@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "mutua.community.middleware.BearerTokenMiddleware",
     "mutua.community.middleware.PreferredLanguageMiddleware",
     "mutua.core.tenancy.CommunityScopeMiddleware",
+    "mutua.web.nul.NulCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mutua.web.errors.DomainErrorMiddleware",
