@@ -11,6 +11,7 @@ a typo and gets a clear error, on the pages (`day_param`) and in the API (`mutua
 from datetime import UTC, date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2999, 12, 31)
@@ -19,6 +20,14 @@ LATEST = date(2999, 12, 31)
 class OutOfSpan(ValueError):
     def __init__(self) -> None:
         super().__init__(f"dates lie between {EARLIEST} and {LATEST}")
+
+
+def span_told() -> str:
+    """What a page says of a date outside the span, in the reader's language."""
+    return _("Dates lie between %(earliest)s and %(latest)s.") % {
+        "earliest": EARLIEST,
+        "latest": LATEST,
+    }
 
 
 def plausible_day(value: date) -> date:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutua.community.models import Member
-from mutua.core.dates import EARLIEST, LATEST, OutOfSpan, plausible_day
+from mutua.core.dates import OutOfSpan, plausible_day, span_told
 from mutua.core.errors import Forbidden, MutuaError, NotFound
 from mutua.web.errors import form_add_error
 
@@ -115,11 +115,7 @@ def day_param(value: str | None, default: date) -> date:
     try:
         return plausible_day(day)
     except OutOfSpan as error:
-        raise MutuaError(
-            _("Dates lie between %(earliest)s and %(latest)s.")
-            % {"earliest": EARLIEST, "latest": LATEST},
-            code="invalid_date",
-        ) from error
+        raise MutuaError(span_told(), code="invalid_date") from error
 
 
 def clock(minutes_of_day: int) -> str:

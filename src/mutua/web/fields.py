@@ -1,56 +1,56 @@
 """Form fields for dates and times, shared by every app's forms: the browser's own pickers, and the
 span of `mutua.core.dates`, so that a page refuses the same dates with the same words as the API."""
 
-from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
-from mutua.core.dates import EARLIEST, LATEST, OutOfSpan, plausible_day, plausible_instant
+from mutua.core.dates import (
+    EARLIEST,
+    LATEST,
+    OutOfSpan,
+    plausible_day,
+    plausible_instant,
+    span_told,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _out_of_span() -> ValidationError:
-    return ValidationError(
-        _("Dates lie between %(earliest)s and %(latest)s.")
-        % {"earliest": EARLIEST, "latest": LATEST},
-        code="out_of_span",
-    )
+class _InSpan(forms.Field):
+    """Refuses a value outside `mutua.core.dates`' span, in the same words as the API."""
+
+    widget_bounds: tuple[str, str]
+
+    def plausible(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None:
+            try:
+                self.plausible(value)
+            except OutOfSpan:
+                raise ValidationError(span_told(), code="out_of_span") from None
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        low, high = self.widget_bounds
+        return {**super().widget_attrs(widget), "min": low, "max": high}
 
 
-class DayField(forms.DateField):
+class DayField(_InSpan, forms.DateField):
     widget = DATE
+    widget_bounds = (str(EARLIEST), str(LATEST))
 
-    def validate(self, value: date | None) -> None:
-        super().validate(value)
-        if value is not None:
-            try:
-                plausible_day(value)
-            except OutOfSpan:
-                raise _out_of_span() from None
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {**super().widget_attrs(widget), "min": str(EARLIEST), "max": str(LATEST)}
+    def plausible(self, value: Any) -> Any:
+        return plausible_day(value)
 
 
-class MomentField(forms.DateTimeField):
+class MomentField(_InSpan, forms.DateTimeField):
     widget = DATETIME
+    widget_bounds = (f"{EARLIEST}T00:00", f"{LATEST}T23:59")
 
-    def validate(self, value: datetime | None) -> None:
-        super().validate(value)
-        if value is not None:
-            try:
-                plausible_instant(value)
-            except OutOfSpan:
-                raise _out_of_span() from None
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {
-            **super().widget_attrs(widget),
-            "min": f"{EARLIEST}T00:00",
-            "max": f"{LATEST}T23:59",
-        }
+    def plausible(self, value: Any) -> Any:
+        return plausible_instant(value)
