@@ -5,7 +5,7 @@ when every value the fuzzer changed is a JSON scalar sent where the schema decla
 types, which pydantic's lax mode reads as the declared type: `0` for `false`, `false` for `0.0`, a
 number for a date (Unix time, `?until=0`). That is pydantic's documented default and Mutua keeps
 it: strict types would be needed on every such field, and strict models make ninja refuse UUID
-strings. The long runs found ten such cases and nothing else (docs/reliability.md).
+strings. The first long runs found ten such cases, which this drops (docs/reliability.md).
 
 Everything else still fails the run: ST201 for a scalar where an object or array is declared (the
 bug that let `[null, null]` create an invitation), for an array or object sent in place of a
