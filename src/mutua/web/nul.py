@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from mutua.web.errors import error_page
@@ -75,7 +76,15 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        where = nul_found(request)
+        try:
+            where = nul_found(request)
+        except MultiPartParserError:
+            # Reading the form failed here rather than in the view: answer as the API would
+            # (`mutua.api`); a page's broken form is Django's own 400, as before.
+            if not request.path.startswith("/api/"):
+                raise
+            unreadable = {"code": "bad_request", "message": "The multipart body could not be read."}
+            return JsonResponse(unreadable, status=400)
         if where is None:
             return self.get_response(request)
         message = _("Text may not contain the NUL character (U+0000).")
