@@ -30,9 +30,12 @@ How (`allocate`):
    line, flow per (category group, item), the level `t`, a test slack per request. A round
    maximises `t` over the tier's free requests and freezes at `t` those that cannot exceed it:
    a positive dual value on its row proves it, and so does its own ceiling (`_Part.ceiling`, e.g.
-   a line nothing can serve). The duals of the free rows sum to 1, so every round freezes someone;
-   only when a level repeats (ties the duals leave unresolved) does a test program settle all the
-   rest at once (`_LeximinModel.can_exceed`). A variable pinned to a bound by a round's reduced
+   a line nothing can serve). The duals of the free rows sum to 1, so every round freezes someone.
+   A request proves it can exceed `t` when it already does, or when one of its lines not yet full
+   could take more of an item with units left (`_LeximinModel.spare`: no program needed). Any
+   others are settled at once by a test program (`_LeximinModel.can_exceed`), run when the level
+   is some request's ceiling or repeats (ties the duals leave unresolved); at other levels they
+   stay free for the next round. A variable pinned to a bound by a round's reduced
    costs stays there for good. Tier 1's model holds tier 1 only; tier 2's holds tier 1 at its
    levels (free to swap items). A request that could exceed its level by less than `_LIFT` (far
    below one unit) is held at it. Cost: one warm solve per distinct level, each growing with the
@@ -455,6 +458,37 @@ class _LeximinModel:
         self.owner = np.array([self.position[pool.demands[d].request] for d in part.demands])
         self.weight = np.array([pool.demands[d].weight for d in part.demands])
         self.offsets = np.array([part.offset[r] for r in part.requests])
+        self.pinned = np.zeros(len(self.values), dtype=bool)  # `fixed`, by column
+        self._stock_arrays()
+
+    def _stock_arrays(self) -> None:
+        """Arrays for `spare`: each unit or flow column's item, and each (demand, item) pair with
+        the column that would carry one more unit of the item to the demand."""
+        pool, part = self.pool, self.part
+        item_at = {k: n for n, k in enumerate(part.items)}
+        self.capacity = np.array([pool.capacity[k] for k in part.items], dtype=float)
+        self.quantity = np.array([pool.demands[d].quantity for d in part.demands], dtype=float)
+        carrier: dict[tuple[tuple[int, ...], int], int] = {}
+        col_item: list[tuple[int, int]] = []
+        col = 1 + len(part.demands)
+        for items in _groups(pool, part):
+            for k in items:
+                carrier[items, k] = col
+                col_item.append((col, item_at[k]))
+                col += 1
+        pairs: list[tuple[int, int, int]] = []  # demand position, item position, carrier column
+        for n, d in enumerate(part.demands):
+            items = pool.demands[d].items
+            if len(items) == 1:
+                col_item.append((1 + n, item_at[items[0]]))
+                pairs.append((n, item_at[items[0]], 1 + n))
+            else:
+                pairs += [(n, item_at[k], carrier[items, k]) for k in items]
+        self.carried = np.array([c for c, _k in col_item], dtype=int)
+        self.carried_item = np.array([k for _c, k in col_item], dtype=int)
+        self.pair_demand, self.pair_item, self.pair_column = (
+            np.array(column, dtype=int) for column in zip(*pairs, strict=True)
+        )
 
     def free(self, requests: Iterable[int]) -> None:
         for r in requests:
@@ -473,8 +507,31 @@ class _LeximinModel:
         self._fix(costs)
         blocked = {r for r in free if abs(duals[self.row[r]]) > _DUAL}
         fills = self.fills()
-        above = {r for r in free if fills[self.position[r]] > level + _LIFT}
+        spare = self.spare()
+        above = {
+            r
+            for r in free
+            if fills[self.position[r]] > level + _LIFT or spare[self.position[r]] > _LIFT
+        }
         return level, blocked, above
+
+    def spare(self) -> np.ndarray:
+        """Per request (in `part.requests` order), how much its fill could rise in the last
+        solution without taking anything from anyone: one of its lines not yet full could take
+        more of a suitable item that still has units left, through columns not fixed for good.
+        A request with some can exceed the level; no test program is needed to prove it."""
+        used = np.bincount(
+            self.carried_item, self.values[self.carried], minlength=len(self.capacity)
+        )
+        left = self.capacity - used
+        units = self.values[1 : 1 + len(self.part.demands)]
+        room = np.minimum((self.quantity - units)[self.pair_demand], left[self.pair_item])
+        room = np.where(self.pinned[self.pair_column], 0.0, room)
+        room = np.where(self.pinned[1 + self.pair_demand], 0.0, room)
+        lift = np.maximum(room, 0.0) * self.weight[self.pair_demand]
+        best = np.zeros(len(self.part.requests))
+        np.maximum.at(best, self.owner[self.pair_demand], lift)
+        return best
 
     def _fix(self, costs: np.ndarray) -> None:
         """Every later program's solutions are optimal for this one (they keep everyone at or
@@ -484,6 +541,7 @@ class _LeximinModel:
         for col in np.nonzero(np.abs(costs[1:last]) > _DUAL)[0] + 1:
             if col not in self.fixed:
                 self.fixed.add(int(col))
+                self.pinned[col] = True
                 self.glop.set("var_lower", int(col), float(self.values[col]))
                 self.glop.set("var_upper", int(col), float(self.values[col]))
 
@@ -640,7 +698,7 @@ def _levels(lp: _LeximinModel, part: _Part, free: set[int]) -> dict[int, float]:
             blocked = set(free)
         capped = {r for r in free if part.ceiling[r] <= level + _TOLERANCE}
         unknown = free - blocked - capped - above
-        if unknown and level <= last + _LIFT:
+        if unknown and (capped or level <= last + _LIFT):
             blocked |= unknown - lp.can_exceed(unknown, level)
         last = level
         blocked |= capped
