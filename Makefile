@@ -36,13 +36,16 @@ run: $(VENV)/.installed-run
 typecheck: $(VENV)/.installed-test
 	MUTUA_DEBUG=1 $(BIN)/mypy
 
+# The suite runs on every core (pytest-xdist), each test file whole on one worker.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
+
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src
 	MUTUA_DEBUG=1 $(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # Known vulnerabilities in the locked dependencies, from PyPI's advisory data (needs pypi.org's JSON API).
 audit: $(VENV)/.installed-test

@@ -68,10 +68,17 @@ def _postgres_drop(config: dict, name: str, attempts: int = 6) -> None:
             time.sleep(1 + attempt)
 
 
+def child_environ() -> dict[str, str]:
+    """This process's environment for a process it starts, without the switch that only the test
+    process may have: `DJANGO_ALLOW_ASYNC_UNSAFE`, set while a browser is up (`browser` in
+    `web/tests/conftest.py`), which production must never see (`check --deploy` refuses it)."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def mutua_env(home: Path, database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a production-like Mutua process on that database."""
     return {
-        **os.environ,
+        **child_environ(),
         "MUTUA_HOME": str(home),
         "DATABASE_URL": database_url,
         "MUTUA_DEBUG": "0",

@@ -1,15 +1,16 @@
 """Settings: production needs a secret, deploy checks pass, SQLite runs in WAL."""
 
-import os
 import subprocess
 import sys
 
 import pytest
 from django.db import connection
 
+from mutua.core.tests.databases import child_environ
+
 
 def run_mutua(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("MUTUA_")}
+    clean = {k: v for k, v in child_environ().items() if not k.startswith("MUTUA_")}
     return subprocess.run(
         [sys.executable, "-m", "mutua", *args],
         env={**clean, **env},

@@ -23,7 +23,6 @@ Design:
 """
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from mutua.community.roles import ROLE_ORGANIZATION_KINDS, Role
-from mutua.core.tests.databases import database_copy, mutua_env, run_mutua
+from mutua.core.tests.databases import child_environ, database_copy, mutua_env, run_mutua
 
 API = "/api/v1"
 POWERFUL = "admin"  # the demo's admin, who is then given every other role
@@ -314,7 +313,7 @@ def fuzz(
         *options,
     ]
     started = time.monotonic()
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": "mutua.web.tests.api_fuzz_hooks"}
+    env = {**child_environ(), "SCHEMATHESIS_HOOKS": "mutua.web.tests.api_fuzz_hooks"}
     done = subprocess.run(
         command,
         cwd=report.parent,

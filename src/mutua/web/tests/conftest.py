@@ -98,6 +98,11 @@ def _wait_until_serving(base: str) -> str:
 
 @pytest.fixture(scope="session")
 def browser():  # type: ignore[no-untyped-def]
+    # Playwright's synchronous API keeps an asyncio loop in the test thread, and Django then takes
+    # every later database call of the session for a call from async code (Mutua has none) and
+    # refuses it. Where a worker of `pytest -n` meets a browser test before database tests, they
+    # would all fail; the check is switched off while the browser is up.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     try:
@@ -108,6 +113,7 @@ def browser():  # type: ignore[no-untyped-def]
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

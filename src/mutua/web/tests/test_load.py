@@ -11,12 +11,11 @@ test's to assert: this machine's speed changes with whatever else runs on it.
 """
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from mutua.core.tests.databases import database_copy
+from mutua.core.tests.databases import child_environ, database_copy
 
 BENCH = Path(__file__).resolve().parents[4] / "bench"
 
@@ -61,7 +60,7 @@ def test_every_kind_of_request_of_the_scenario_succeeds_under_load(
                 "--quick",
                 *("--demo-database", url, "--demo-home", served_demo_env["MUTUA_HOME"]),
             ],
-            env=dict(os.environ),
+            env=child_environ(),
             capture_output=True,
             text=True,
             timeout=600,
