@@ -35,7 +35,8 @@ How (`allocate`):
    could take more of an item with units left (`_LeximinModel.spare`: no program needed). Any
    others are settled at once by a test program (`_LeximinModel.can_exceed`), run when the level
    is some request's ceiling or repeats (ties the duals leave unresolved); at other levels they
-   stay free for the next round. A variable pinned to a bound by a round's reduced
+   stay free for the next round, which restarts from the last round's basis, not the test's.
+   A variable pinned to a bound by a round's reduced
    costs stays there for good. Tier 1's model holds tier 1 only; tier 2's holds tier 1 at its
    levels (free to swap items). A request that could exceed its level by less than `_LIFT` (far
    below one unit) is held at it. Cost: one warm solve per distinct level, each growing with the
@@ -368,6 +369,7 @@ class _Solution(NamedTuple):
     values: np.ndarray  # by variable id
     duals: np.ndarray  # by row id
     costs: np.ndarray  # reduced costs, by variable id
+    basis: Any  # the optimal basis (a `BasisProto`), to restart from later
 
 
 class _Glop:
@@ -392,15 +394,16 @@ class _Glop:
         """Queue a change: `what` is var_lower, var_upper, row_lower, objective or matrix."""
         self.changes[what][key] = value
 
-    def optimum(self) -> _Solution:
-        """Apply the queued changes and solve. Every program here is feasible (nobody is ever
-        asked for more than it already has) and bounded (levels are at most 1)."""
+    def optimum(self, basis: Any = None) -> _Solution:
+        """Apply the queued changes and solve, from `basis` if given (else from the last one).
+        Every program here is feasible (nobody is ever asked for more than it already has) and
+        bounded (levels are at most 1)."""
         if self.changes:
             self.solver.update(self._update())
             self.changes.clear()
         result = self.solver.solve(
             self.PARAMETERS,
-            model_parameters_pb2.ModelSolveParametersProto(),
+            model_parameters_pb2.ModelSolveParametersProto(initial_basis=basis),
             None,
             callback_pb2.CallbackRegistrationProto(),
             None,
@@ -414,6 +417,7 @@ class _Glop:
             np.array(solution.primal_solution.variable_values.values),
             np.array(solution.dual_solution.dual_values.values),
             np.array(solution.dual_solution.reduced_costs.values),
+            solution.basis,
         )
 
     def _update(self) -> model_update_pb2.ModelUpdateProto:
@@ -459,6 +463,10 @@ class _LeximinModel:
         self.weight = np.array([pool.demands[d].weight for d in part.demands])
         self.offsets = np.array([part.offset[r] for r in part.requests])
         self.pinned = np.zeros(len(self.values), dtype=bool)  # `fixed`, by column
+        # The last round's optimal basis, and the one the next round starts from: the round's,
+        # after a test program (which leaves a basis far from the next round's optimum).
+        self.raised: Any = None
+        self.basis: Any = None
         self._stock_arrays()
 
     def _stock_arrays(self) -> None:
@@ -503,7 +511,9 @@ class _LeximinModel:
     def raise_level(self, free: set[int]) -> tuple[float, set[int], set[int]]:
         """Maximise the level `t` of the free requests. Return it, the free requests whose row has
         a positive dual value (they cannot exceed it) and those that already exceed it here."""
-        level, self.values, duals, costs = self.glop.optimum()
+        level, self.values, duals, costs, basis = self.glop.optimum(self.basis)
+        self.basis = None
+        self.raised = basis
         self._fix(costs)
         blocked = {r for r in free if abs(duals[self.row[r]]) > _DUAL}
         fills = self.fills()
@@ -575,6 +585,7 @@ class _LeximinModel:
         self.glop.set("var_lower", 0, 0.0)
         self.glop.set("var_upper", 0, 1.0)
         self.glop.set("objective", 0, 1.0)
+        self.basis = self.raised
         return lifted
 
     def given(self) -> dict[tuple[int, int], float]:
