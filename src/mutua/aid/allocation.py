@@ -36,11 +36,11 @@ How (`allocate`):
    others are settled at once by a test program (`_LeximinModel.can_exceed`), run when the level
    is some request's ceiling or repeats (ties the duals leave unresolved); at other levels they
    stay free for the next round, which restarts from the last round's basis, not the test's.
-   A variable pinned to a bound by a round's reduced
-   costs stays there for good. Tier 1's model holds tier 1 only; tier 2's holds tier 1 at its
-   levels (free to swap items). A request that could exceed its level by less than `_LIFT` (far
-   below one unit) is held at it. Cost: one warm solve per distinct level, each growing with the
-   requests still free; `bench/aid.py` measures it. `fractional_fill_rates` returns this stage.
+   A variable pinned to a bound by a round's reduced costs stays there for good. Tier 1's model
+   holds tier 1 only; tier 2's holds tier 1 at its levels (free to swap items). A request that
+   could exceed its level by less than `_LIFT` (far below one unit) is held at it. Cost: one
+   warm solve per distinct level, each growing with the requests still free; `bench/aid.py`
+   measures it. `fractional_fill_rates` returns this stage.
 4. Rounding (`_round`) is a min-cost circulation with lower bounds: each line gets between the
    floor and the ceiling of its fractional units, each item at least the floor of what the optimum
    used, so a saturated item stays saturated. Leftovers (`_hand_out`), lots (`_pick_lots`) and
@@ -456,13 +456,12 @@ class _LeximinModel:
         first_test = 1 + len(part.demands) + sum(len(g) for g in _groups(pool, part))
         self.test = {r: first_test + n for n, r in enumerate(part.requests)}
         self.values = np.zeros(first_test + len(part.requests))
-        self.fixed: set[int] = set()
         self.column = {d: 1 + n for n, d in enumerate(part.demands)}
         self.position = {r: n for n, r in enumerate(part.requests)}
         self.owner = np.array([self.position[pool.demands[d].request] for d in part.demands])
         self.weight = np.array([pool.demands[d].weight for d in part.demands])
         self.offsets = np.array([part.offset[r] for r in part.requests])
-        self.pinned = np.zeros(len(self.values), dtype=bool)  # `fixed`, by column
+        self.pinned = np.zeros(len(self.values), dtype=bool)  # columns fixed for good, by id
         # The last round's optimal basis, and the one the next round starts from: the round's,
         # after a test program (which leaves a basis far from the next round's optimum).
         self.raised: Any = None
@@ -549,8 +548,7 @@ class _LeximinModel:
         a bound in every optimum of this one, can be fixed there for good."""
         last = len(self.values) - len(self.part.requests)
         for col in np.nonzero(np.abs(costs[1:last]) > _DUAL)[0] + 1:
-            if col not in self.fixed:
-                self.fixed.add(int(col))
+            if not self.pinned[col]:
                 self.pinned[col] = True
                 self.glop.set("var_lower", int(col), float(self.values[col]))
                 self.glop.set("var_upper", int(col), float(self.values[col]))
