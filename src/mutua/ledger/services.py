@@ -195,6 +195,10 @@ def transfers_create(
     now: datetime | None = None,
 ) -> list[TransferOutcome]:
     """Apply a batch; one outcome per request, in order. See the module docstring."""
+    if len(requests) == 1 and now is None:
+        quick = _transfer_quick(community, requests[0], actor)
+        if quick is not None:
+            return [quick]
     try:
         return _transfers_apply(community, requests, linked=linked, actor=actor, now=now)
     except _IdTaken as taken:
@@ -203,6 +207,26 @@ def transfers_create(
         if set(statements.transfers_stored(r.id for r in requests)) - taken.before:
             return _retry_as_existing(requests, community)
         raise taken.__cause__ from None  # type: ignore[misc]
+
+
+def _transfer_quick(
+    community: Community, request: TransferRequest, actor: Member | None
+) -> TransferOutcome | None:
+    """A single new transfer (posted, or a hold without a time limit) in one round trip, where
+    the database can take it whole (`statements.transfer_quick`); None sends it down the normal
+    path, which also answers every refusal and retry."""
+    if request.kind not in (Kind.POSTED, Kind.PENDING) or request.timeout_seconds is not None:
+        return None
+    if request.debit_account_id is None or request.credit_account_id is None:
+        return None
+    created = statements.transfer_quick(
+        request,
+        community_id=community.id,
+        code=request.code or _default_code(request),
+        batch_id=new_id(),
+        actor_id=actor.pk if actor is not None else None,
+    )
+    return None if created is None else TransferOutcome(request.id, Result.OK, created)
 
 
 def _transfers_apply(

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.dateparse import parse_datetime
 
-from mutua.ledger.domain import TransferRow
+from mutua.ledger.domain import TransferRequest, TransferRow
 
 TRANSFER_COLUMNS = TransferRow._fields
 _INSERT_ROWS = 500  # rows per multi-row INSERT on SQLite (its limit is 32,766 parameters)
@@ -192,6 +192,50 @@ def accounts_lock(
         locked = _accounts(cursor.fetchall())
         cursor.nextset()
         return locked, _stored(cursor.fetchall())
+
+
+def transfer_quick(
+    request: TransferRequest,
+    *,
+    community_id: UUID,
+    code: str,
+    batch_id: UUID,
+    actor_id: UUID | None,
+) -> datetime | None:
+    """Write one new transfer in one round trip, if nothing stands in its way; its time, or None.
+
+    The database function `ledger_transfer_quick` (its SQL file beside the migrations tells the
+    whole of it) locks the two accounts, takes both chain places and the time under the locks,
+    hashes and inserts, all in the statement's own transaction. None, with nothing written, where
+    the answer would not be `ok` (the caller's normal path gives the exact one), on SQLite, and
+    inside a caller's transaction, where the statement would not commit on its own."""
+    if _sqlite() or connection.in_atomic_block:
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ledger_transfer_quick(%s::uuid, %s::uuid, %s::text, %s::uuid, %s::uuid, "
+                "%s::bigint, %s::text, %s::text, %s::text, %s::uuid, %s::uuid)",
+                [
+                    request.id,
+                    community_id,
+                    str(request.kind),
+                    request.debit_account_id,
+                    request.credit_account_id,
+                    request.amount,
+                    code,
+                    request.memo,
+                    request.body_hash(),
+                    batch_id,
+                    actor_id,
+                ],
+            )
+            (created,) = cursor.fetchone()
+    except DatabaseError:
+        # Nothing was written (the statement was its own transaction). Say another writer stored
+        # this id after the function looked: the normal path answers `exists`.
+        return None
+    return None if created is None else _time(created)
 
 
 def transfers_stored(ids: Iterable[UUID]) -> dict[UUID, StoredTransfer]:

@@ -7,9 +7,11 @@ difference would show as a broken chain. These properties make sure there is non
 
 import hashlib
 import json
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
-from hypothesis import given
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mutua.core.hashchain import link_hash
@@ -75,3 +77,61 @@ def test_body_hash_is_the_hash_of_the_sorted_json_body(request: TransferRequest)
 def test_transfer_hash_is_the_link_hash_of_the_transfer_content(row: TransferRow) -> None:
     prev = chain_prev(row.debit_prev_hash, row.credit_prev_hash)
     assert transfer_hash(row) == link_hash(prev, transfer_content(row))
+
+
+# PostgreSQL writes a single transfer's hash itself (`ledger_transfer_hash`, the quick path of
+# migrations/sql/quick_transfer_postgresql.sql): it must be the same bytes as `transfer_hash`.
+# Strings as the columns hold them (no NUL, within their lengths), times in the years Mutua takes.
+column_texts = st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=40)
+stored_moments = st.datetimes(
+    min_value=datetime(1900, 1, 2), max_value=datetime(2999, 12, 30), timezones=zones
+)
+
+
+@pytest.mark.django_db
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.builds(
+        TransferRow,
+        id=ids,
+        community_id=ids,
+        ledger_id=ids,
+        debit_account_id=ids,
+        credit_account_id=ids,
+        amount=st.integers(min_value=1, max_value=10**15),
+        kind=st.sampled_from(["posted", "pending", "post", "void"]),
+        code=column_texts,
+        memo=column_texts
+        | st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=200),
+        pending_id=maybe_ids,
+        reverses_id=maybe_ids,
+        timeout_at=st.none()
+        | stored_moments
+        | stored_moments.map(lambda m: m.replace(microsecond=0)),
+        batch_id=ids,
+        body_hash=hashes,
+        created_at=stored_moments | stored_moments.map(lambda m: m.replace(microsecond=0)),
+        created_by_id=maybe_ids,
+        debit_seq=st.integers(min_value=1, max_value=10**12),
+        credit_seq=st.integers(min_value=1, max_value=10**12),
+        debit_prev_hash=hashes,
+        credit_prev_hash=hashes,
+        hash=st.just(""),
+    )
+)
+def test_the_database_hashes_a_transfer_as_the_service_does(row: TransferRow) -> None:
+    if connection.vendor != "postgresql":
+        # SQLite has no quick path and computes no hash (migrations/sql/quick_transfer_sqlite.sql);
+        # this property is checked by the suite's PostgreSQL pass.
+        return
+    values = {
+        name: value.isoformat() if isinstance(value, datetime) else value
+        for name, value in row._asdict().items()
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ledger_transfer_hash(jsonb_populate_record(NULL::ledger_transfer, %s::jsonb))",
+            [json.dumps(values, default=str)],
+        )
+        (digest,) = cursor.fetchone()
+    assert digest == transfer_hash(row)

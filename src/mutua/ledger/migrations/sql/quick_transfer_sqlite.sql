@@ -1,0 +1,3 @@
+-- Nothing on SQLite: it has no stored functions, and its single writer talks to an in-process
+-- database, where a round trip costs nothing. The quick path of quick_transfer_postgresql.sql is
+-- PostgreSQL's alone.
