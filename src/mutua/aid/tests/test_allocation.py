@@ -324,9 +324,14 @@ def _eligible(problem: Problem) -> list[tuple[int, int, int]]:
     return triples
 
 
-# How far below a level the reference lets a request fall: HiGHS reports levels to about 1e-7, and
-# holding every frozen request to exactly its reported level can make a later program infeasible.
-REFERENCE_SLACK = 3e-7
+# How far below a level the reference lets a request fall: holding every frozen request to exactly
+# its reported level can make a later program infeasible by round-off. Kept tiny, with HiGHS asked
+# for levels exact to about 1e-10, because what frozen requests give up is multiplied on its way to
+# another request: a request whose line asks 8 units, falling 3e-7 in fill, frees 4.8e-6 units,
+# which raise a one-line, one-unit request's fill by 4.8e-6 (hypothesis found a pantry where an
+# earlier slack of 3e-7 lifted one by 1.02e-5 and made the reference, not the allocator, wrong).
+REFERENCE_SLACK = 1e-9
+HIGHS_EXACT = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 
 def reference_fills(problem: Problem) -> dict[str, float]:
@@ -366,7 +371,12 @@ def reference_fills(problem: Problem) -> dict[str, float]:
                 a.append(list(row))
         t_bounds = (0, 1) if level is None else (0, 0)
         result = linprog(
-            -objective, A_ub=a, b_ub=b, bounds=[(0, None)] * (n - 1) + [t_bounds], method="highs"
+            -objective,
+            A_ub=a,
+            b_ub=b,
+            bounds=[(0, None)] * (n - 1) + [t_bounds],
+            method="highs",
+            options=HIGHS_EXACT,
         )
         assert result.status == 0, result.message
         return -result.fun
