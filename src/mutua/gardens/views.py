@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from mutua.community.models import Member
 from mutua.community.permissions import may, require, signed_in
 from mutua.core.errors import NotFound
+from mutua.core.spreadsheets import inert_rows
 from mutua.gardens import forms as garden_forms
 from mutua.gardens import reports, selectors, services
 from mutua.gardens.models import Garden, Season
@@ -376,7 +377,7 @@ def report(request: HttpRequest, garden_id: str) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         name = f"harvest-{garden.organization.slug}-{slugify(season.name) if season else 'all'}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
-        csv.writer(response).writerows(reports.report_csv_rows(found))
+        csv.writer(response).writerows(inert_rows(reports.report_csv_rows(found)))
         return response
     context = {
         "garden": garden,

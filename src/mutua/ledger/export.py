@@ -32,7 +32,7 @@ Beancount (`export_beancount`), checked by beancount's own `bean-check`:
 
 CSV (`export_csv`): one row per transfer of every kind, oldest first, with a header row. Text that a
 spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or return) is prefixed
-with `'`.
+with `'` (`core.spreadsheets.inert`).
 """
 
 import csv
@@ -49,6 +49,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, QuerySet, Sum
 
 from mutua.community.models import Community
+from mutua.core.spreadsheets import inert
 from mutua.ledger.models import Account, AccountKind, Ledger, Transfer, TransferKind
 
 ROOTS: dict[str, tuple[str, str]] = {
@@ -330,5 +331,5 @@ def export_csv(*, community: Community, out: TextIO) -> None:
 
 
 def _cells(texts: Iterable[str]) -> list[str]:
-    """Free text made inert for spreadsheets, which run a cell starting with = + - @ as formula."""
-    return ["'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text for text in texts]
+    """Free text made inert for spreadsheets (`core.spreadsheets`)."""
+    return [inert(text) for text in texts]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mutua.community.permissions import require, signed_in
 from mutua.core.errors import MutuaError, NotFound
 from mutua.core.money import format_amount
+from mutua.core.spreadsheets import inert
 from mutua.ledger import selectors
 from mutua.ledger.models import Account
 from mutua.web.actions import day_param
@@ -97,8 +98,8 @@ def _statement_csv(statement: selectors.Statement, since: date, until: date) -> 
                 t.created_at.isoformat(),
                 t.id,
                 t.kind,
-                t.code,
-                t.memo,
+                inert(t.code),
+                inert(t.memo),
                 format_amount(line.change, scale=scale),
                 format_amount(line.balance, scale=scale),
             ]

@@ -20,6 +20,7 @@ from mutua.aid.models import (
 from mutua.community.models import Member
 from mutua.community.permissions import signed_in
 from mutua.core.errors import MutuaError
+from mutua.core.spreadsheets import inert_rows
 from mutua.web.actions import GET_POST, Act, act, day_param, one_of, page
 from mutua.web.charts import bar_chart
 
@@ -129,7 +130,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="aid-report-{since}-{until}.csv"'
-        csv.writer(response).writerows(reports.report_csv_rows(found))
+        csv.writer(response).writerows(inert_rows(reports.report_csv_rows(found)))
         return response
     categories = found.categories()
     table = [

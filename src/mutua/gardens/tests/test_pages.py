@@ -1,13 +1,15 @@
 """The garden pages through Django's test client: who may open what, forms that refuse bad input
 (400, nothing changes), and the fence between communities (404)."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
 
 from mutua.aid.models import Lot
 from mutua.gardens import services
-from mutua.gardens.models import Application, Assignment, Harvest, TaskSignup
+from mutua.gardens.models import Application, Assignment, Crop, Harvest, TaskSignup
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +160,16 @@ def test_the_report_draws_charts_and_exports_csv(town, as_) -> None:
     lines = exported.content.decode().splitlines()
     assert exported["Content-Type"].startswith("text/csv")
     assert "Tomatoes,1,2500,2500,5" in lines and "Kale,1,400,0,0" in lines
+
+
+def test_a_crop_named_like_a_formula_exports_inert(town, as_) -> None:
+    Crop.objects.filter(pk=town.kale.pk).update(name="=cmd|' /C calc'!A0")
+    services.harvest_log(
+        actor=town.tess, entry=services.HarvestEntry(crop=town.kale, weight_g=400, day=town.today)
+    )
+    exported = as_(town.tess).get(g(town, "report/") + "?format=csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    assert ["'=cmd|' /C calc'!A0", "1", "400", "0", "0"] in rows
 
 
 def test_an_admin_sets_up_a_new_garden_and_a_member_cannot(town, as_) -> None:

@@ -51,6 +51,19 @@ def test_the_statement_downloads_as_csv_with_the_opening_balance(client, world) 
     assert rows[-1][6] == "95.00"
 
 
+def test_a_memo_that_looks_like_a_formula_downloads_inert(client, world) -> None:
+    memo = '=HYPERLINK("https://example.org", "refund")'
+    with community_scope(world.community.id):
+        world.pay(world.ana, world.ben, 500, memo=memo)
+    client.force_login(world.people["ana"])
+    today = timezone.localdate().isoformat()
+    response = client.get(
+        f"/ledger/accounts/{world.ana.id}/", {"since": today, "until": today, "format": "csv"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[-1][4] == "'" + memo and rows[-1][5] == "-5.00"  # the amount stays a number
+
+
 def test_a_bad_period_is_a_clear_400(client, world) -> None:
     client.force_login(world.people["ana"])
     response = client.get(f"/ledger/accounts/{world.ana.id}/", {"since": "yesterday"})
