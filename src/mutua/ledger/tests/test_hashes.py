@@ -48,8 +48,14 @@ def test_body_hash_is_the_hash_of_the_sorted_json_body(request: TransferRequest)
     assert request.body_hash() == hashlib.sha256(text.encode()).hexdigest()
 
 
-@given(
-    st.builds(
+def transfer_rows(
+    *,
+    amounts: st.SearchStrategy[int],
+    codes: st.SearchStrategy[str],
+    memos: st.SearchStrategy[str],
+    moments: st.SearchStrategy[datetime],
+) -> st.SearchStrategy[TransferRow]:
+    return st.builds(
         TransferRow,
         id=ids,
         community_id=ids,
@@ -58,8 +64,8 @@ def test_body_hash_is_the_hash_of_the_sorted_json_body(request: TransferRequest)
         credit_account_id=ids,
         amount=amounts,
         kind=st.sampled_from(["posted", "pending", "post", "void"]),
-        code=texts,
-        memo=texts,
+        code=codes,
+        memo=memos,
         pending_id=maybe_ids,
         reverses_id=maybe_ids,
         timeout_at=st.none() | moments,
@@ -73,7 +79,9 @@ def test_body_hash_is_the_hash_of_the_sorted_json_body(request: TransferRequest)
         credit_prev_hash=hashes,
         hash=st.just(""),
     )
-)
+
+
+@given(transfer_rows(amounts=amounts, codes=texts, memos=texts, moments=moments))
 def test_transfer_hash_is_the_link_hash_of_the_transfer_content(row: TransferRow) -> None:
     prev = chain_prev(row.debit_prev_hash, row.credit_prev_hash)
     assert transfer_hash(row) == link_hash(prev, transfer_content(row))
@@ -82,7 +90,8 @@ def test_transfer_hash_is_the_link_hash_of_the_transfer_content(row: TransferRow
 # PostgreSQL writes a single transfer's hash itself (`ledger_transfer_hash`, the quick path of
 # migrations/sql/quick_transfer_postgresql.sql): it must be the same bytes as `transfer_hash`.
 # Strings as the columns hold them (no NUL, within their lengths), times in the years Mutua takes.
-column_texts = st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=40)
+no_nul = st.characters(exclude_characters="\x00")
+column_texts = st.text(alphabet=no_nul, max_size=40)
 stored_moments = st.datetimes(
     min_value=datetime(1900, 1, 2), max_value=datetime(2999, 12, 30), timezones=zones
 )
@@ -91,32 +100,11 @@ stored_moments = st.datetimes(
 @pytest.mark.django_db
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    st.builds(
-        TransferRow,
-        id=ids,
-        community_id=ids,
-        ledger_id=ids,
-        debit_account_id=ids,
-        credit_account_id=ids,
-        amount=st.integers(min_value=1, max_value=10**15),
-        kind=st.sampled_from(["posted", "pending", "post", "void"]),
-        code=column_texts,
-        memo=column_texts
-        | st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=200),
-        pending_id=maybe_ids,
-        reverses_id=maybe_ids,
-        timeout_at=st.none()
-        | stored_moments
-        | stored_moments.map(lambda m: m.replace(microsecond=0)),
-        batch_id=ids,
-        body_hash=hashes,
-        created_at=stored_moments | stored_moments.map(lambda m: m.replace(microsecond=0)),
-        created_by_id=maybe_ids,
-        debit_seq=st.integers(min_value=1, max_value=10**12),
-        credit_seq=st.integers(min_value=1, max_value=10**12),
-        debit_prev_hash=hashes,
-        credit_prev_hash=hashes,
-        hash=st.just(""),
+    transfer_rows(
+        amounts=st.integers(min_value=1, max_value=10**15),
+        codes=column_texts,
+        memos=column_texts | st.text(alphabet=no_nul, max_size=200),
+        moments=stored_moments | stored_moments.map(lambda m: m.replace(microsecond=0)),
     )
 )
 def test_the_database_hashes_a_transfer_as_the_service_does(row: TransferRow) -> None:
