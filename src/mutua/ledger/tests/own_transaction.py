@@ -89,6 +89,8 @@ def quick(community: Any, request: Any, pay: Any, ana: Any, ben: Any) -> dict[st
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from mutua.community.roles import Role
+    from mutua.community.tests.factories import member_with
     from mutua.core.ids import new_id
     from mutua.ledger import services
     from mutua.ledger.chain import transfer_hash
@@ -98,8 +100,9 @@ def quick(community: Any, request: Any, pay: Any, ana: Any, ben: Any) -> dict[st
     seen: dict[str, Any] = {}
     paid = new_id()
     asked = request(ana, ben, 25, id=paid, memo=MEMO, code="rent")
+    payer = member_with(Role.MEMBER, community=community, handle="payer")
     with CaptureQueriesContext(connection) as statements:
-        outcome = services.transfer_create(community=community, request=asked)
+        outcome = services.transfer_create(community=community, request=asked, actor=payer)
     seen["quick"] = str(outcome.result)
     seen["statements_for_one_payment"] = len(statements)
     stored = Transfer.objects.get(pk=paid)
@@ -108,6 +111,7 @@ def quick(community: Any, request: Any, pay: Any, ana: Any, ben: Any) -> dict[st
         and stored.code == "rent"
         and stored.amount == 25
         and stored.created_at == outcome.created_at
+        and stored.created_by_id == payer.pk
         and stored.hash == transfer_hash(stored)
     )
     seen["quick_retry"] = pay(ana, ben, 25, id=paid, memo=MEMO, code="rent")
