@@ -10,6 +10,10 @@ Order of work inside one database transaction:
 4. evaluate each request in order against the accounts' state, which earlier requests of the same
    batch have already moved, and build the transfer with its place in both accounts' hash chains;
 5. insert. A linked batch inserts all or nothing; an unlinked one inserts what passed.
+
+Before all that, a single new transfer called outside any transaction on PostgreSQL tries the
+database's one-statement path (`statements.transfer_quick`), which does steps 2 to 5 itself when
+the answer is `ok`; any other answer comes from the steps above.
 """
 
 from collections.abc import Sequence

@@ -1,9 +1,11 @@
 """The fixed SQL of the transfer path: lock accounts, look up ids, insert transfers.
 
-Every transfer goes through these three statements, so they are written once, by hand, instead of
-being compiled by the ORM on every call (which cost more than the database's own work). They speak
-both databases: Django stores a UUID on SQLite as 32 hex digits and a time as naive UTC text, so
-values pass through `_db` on the way in and `_uuid`/`_time` on the way out.
+Every transfer goes through these statements, so they are written once, by hand, instead of
+being compiled by the ORM on every call (which cost more than the database's own work). On
+PostgreSQL a single new transfer may instead be one call of a database function
+(`transfer_quick`). They speak both databases: Django stores a UUID on SQLite as 32 hex digits and
+a time as naive UTC text, so values pass through `_db` on the way in and `_uuid`/`_time` on the
+way out.
 
 The database still checks every row these statements write (`sql/` beside the migrations); this
 module only makes the honest writer fast.
