@@ -82,10 +82,17 @@ class _Glop:
     )
 
     def __init__(self, proto: model_pb2.ModelProto) -> None:
-        self.solver = core_solver.new(
+        self.proto = proto
+        self.solver = self._new_solver(proto)
+        self.changes: dict[str, dict[Any, float]] = defaultdict(dict)
+        self.applied: dict[str, dict[Any, float]] = defaultdict(dict)  # every change sent so far
+        self.cold_restarts = 0
+
+    @staticmethod
+    def _new_solver(proto: model_pb2.ModelProto) -> Any:
+        return core_solver.new(
             parameters_pb2.SOLVER_TYPE_GLOP, proto, parameters_pb2.SolverInitializerProto()
         )
-        self.changes: dict[str, dict[Any, float]] = defaultdict(dict)
 
     def set(self, what: str, key: Any, value: float) -> None:
         """Queue a change: `what` is var_lower, var_upper, row_lower, objective or matrix."""
@@ -94,18 +101,19 @@ class _Glop:
     def optimum(self, basis: Any = None) -> _Solution:
         """Apply the queued changes and solve, from `basis` if given (else from the last one).
         Every program here is feasible (nobody is ever asked for more than it already has) and
-        bounded (levels are at most 1)."""
+        bounded (levels are at most 1), so any other answer is the simplex losing its way from a
+        warm start (GLOP has been seen to answer "infeasible" so): the model is then rebuilt and
+        solved from scratch once before giving up."""
         if self.changes:
             self.solver.update(self._update())
+            for what, values in self.changes.items():
+                self.applied[what].update(values)
             self.changes.clear()
-        result = self.solver.solve(
-            self.PARAMETERS,
-            model_parameters_pb2.ModelSolveParametersProto(initial_basis=basis),
-            None,
-            callback_pb2.CallbackRegistrationProto(),
-            None,
-            None,
-        )
+        result = self._solve(basis)
+        if result.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL:
+            self.cold_restarts += 1
+            self.solver = self._new_solver(self.current_model())
+            result = self._solve(None)
         if result.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL:
             raise RuntimeError(f"allocation: the linear program ended {result.termination}")
         solution = result.solutions[0]
@@ -116,6 +124,43 @@ class _Glop:
             np.array(solution.dual_solution.reduced_costs.values),
             solution.basis,
         )
+
+    def _solve(self, basis: Any) -> result_pb2.SolveResultProto:
+        return self.solver.solve(
+            self.PARAMETERS,
+            model_parameters_pb2.ModelSolveParametersProto(initial_basis=basis),
+            None,
+            callback_pb2.CallbackRegistrationProto(),
+            None,
+            None,
+        )
+
+    def current_model(self) -> model_pb2.ModelProto:
+        """The model as it stands: the first one with every change sent since applied."""
+        proto = model_pb2.ModelProto()
+        proto.CopyFrom(self.proto)
+        for key, value in self.applied["var_lower"].items():
+            proto.variables.lower_bounds[key] = value
+        for key, value in self.applied["var_upper"].items():
+            proto.variables.upper_bounds[key] = value
+        for key, value in self.applied["row_lower"].items():
+            proto.linear_constraints.lower_bounds[key] = value
+        objective = proto.objective.linear_coefficients
+        costs = dict(zip(objective.ids, objective.values, strict=True)) | self.applied["objective"]
+        objective.Clear()
+        for key in sorted(k for k, value in costs.items() if value):
+            objective.ids.append(key)
+            objective.values.append(costs[key])
+        matrix = proto.linear_constraint_matrix
+        places = zip(matrix.row_ids, matrix.column_ids, strict=True)
+        entries = dict(zip(places, matrix.coefficients, strict=True))
+        entries |= self.applied["matrix"]
+        matrix.Clear()
+        for row, col in sorted(key for key, value in entries.items() if value):
+            matrix.row_ids.append(row)
+            matrix.column_ids.append(col)
+            matrix.coefficients.append(entries[row, col])
+        return proto
 
     def _update(self) -> model_update_pb2.ModelUpdateProto:
         update = model_update_pb2.ModelUpdateProto()
@@ -394,7 +439,9 @@ def leximin_levels(lp: LeximinModel, part: Part, free: set[int]) -> dict[int, fl
         if not blocked:  # only numerical noise could do this: freeze the lowest to progress
             fills = lp.fills()
             blocked = {min(free, key=lambda r: (fills[lp.position[r]], r))}
-        lp.freeze(blocked, dict.fromkeys(blocked, level))
-        levels |= dict.fromkeys(blocked, level)
+        # A capped request is held at its ceiling when the solver's `t` overshoots it by noise.
+        held = {r: min(level, part.ceiling[r]) for r in blocked}
+        lp.freeze(blocked, held)
+        levels |= held
         free -= blocked
     return levels
