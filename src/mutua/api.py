@@ -17,6 +17,7 @@ stable code:
 | 422 | `invalid_body` | the body does not match the schema (`fields` says where) |
 | 429 | `throttled` | too many requests |
 | 500 | `server_error` | a bug: the operator's log has the details |
+| 503 | `unavailable` or the domain's code | a solver that could not finish; nothing changed |
 """
 
 import logging

@@ -54,7 +54,9 @@ Invariants of every `Allocation` (the property tests check them):
 - Every request of the input appears once, in input order, with its tier and an explanation.
 
 Errors: `AllocationInputError(ValueError)` with `problems`, every problem found in the input
-(`problem_check`), raised by `allocate` and by `allocation_format.problem_from_json`.
+(`problem_check`), raised by `allocate` and by `allocation_format.problem_from_json`;
+`SolverFailure(RuntimeError)` (from `leximin`) if a solver cannot finish a program that has an
+answer, even from scratch: a fault of the solver, never of the input.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from mutua.aid.leximin import TOLERANCE as _TOLERANCE
-from mutua.aid.leximin import LeximinModel, Part, leximin_levels, part_of
+from mutua.aid.leximin import LeximinModel, Part, SolverFailure, leximin_levels, part_of
 
 RULE_VERSION = "leximin-1"
 URGENT, REGULAR = 1, 2
@@ -414,7 +416,7 @@ def _circulation(arcs: list[tuple[int, int, int, int, int]], nodes: int) -> list
             flow.set_node_supply(node, units)
         if flow.solve() == flow.OPTIMAL:
             return [flow.flow(a) + (arcs[a][2] if lows else 0) for a in range(len(arcs))]
-    raise RuntimeError("allocation: rounding found no whole solution")
+    raise SolverFailure("allocation: rounding found no whole solution")
 
 
 def _hand_out(pool: _Pool, given: dict[tuple[int, int], int]) -> None:

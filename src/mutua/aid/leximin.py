@@ -61,6 +61,11 @@ def part_of(pool: _Pool, demands: list[int]) -> Part:
     return Part(demands, requests, items, offset, ceiling)
 
 
+class SolverFailure(RuntimeError):
+    """The solver could not finish a program that has an answer: a fault of the solver, not of
+    the input, which `problem_check` has already passed."""
+
+
 class _Solution(NamedTuple):
     objective: float
     values: np.ndarray  # by variable id
@@ -115,7 +120,8 @@ class _Glop:
             self.solver = self._new_solver(self.current_model())
             result = self._solve(None)
         if result.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL:
-            raise RuntimeError(f"allocation: the linear program ended {result.termination}")
+            reason = result_pb2.TerminationReasonProto.Name(result.termination.reason)
+            raise SolverFailure(f"allocation: the linear program ended {reason}")
         solution = result.solutions[0]
         return _Solution(
             solution.primal_solution.objective_value,

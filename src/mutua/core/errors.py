@@ -5,7 +5,9 @@
     ├── Forbidden              403  the object is visible, but this user may not do this to it
     ├── Conflict               409  it clashes with what is there (a taken handle, a used link)
     ├── Gone                   410  it existed but is no longer usable (an expired invitation)
-    └── Refused                422  well-formed, but the rules say no (a payment past the limit)
+    ├── Refused                422  well-formed, but the rules say no (a payment past the limit)
+    └── Unavailable            503  the work could not be finished now (a solver that failed);
+                                    nothing changed, and trying again may succeed
 
 Every error carries a stable machine-readable `code` and a human message; validators that check many
 fields raise one error with a `fields` mapping, so a form shows every problem at once.
@@ -63,6 +65,11 @@ class Gone(MutuaError):
 class Refused(MutuaError):
     status = 422
     code = "refused"
+
+
+class Unavailable(MutuaError):
+    status = 503
+    code = "unavailable"
 
 
 def problems_raise(problems: Mapping[str, list[str]], code: str = "invalid") -> None:

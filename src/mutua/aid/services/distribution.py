@@ -13,6 +13,7 @@ of its stop) or goes back to the shelf it came from by **release**. What a reque
 computed from its movements, so a request can be packed, returned and packed again.
 """
 
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -49,8 +50,10 @@ from mutua.aid.models import (
 from mutua.aid.services.requests import request_move
 from mutua.aid.services.stock import held_location, movement_write
 from mutua.community.models import Community, HouseholdNeeds, Member
-from mutua.core.errors import MutuaError, NotFound, Refused
+from mutua.core.errors import MutuaError, NotFound, Refused, Unavailable
 from mutua.core.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 # One delivery box holds about this many units; a stop's load is its number of boxes.
 UNITS_PER_BOX = 15
@@ -173,7 +176,18 @@ def run_preview(
     if not chosen:
         raise Refused(_("There are no new requests to allocate."), code="nothing_to_allocate")
     problem, households = _problem(community, pickup, chosen)
-    result = allocation.allocate(problem)
+    try:
+        result = allocation.allocate(problem)
+    except allocation.SolverFailure as failure:
+        logger.error("aid: allocation run for %s failed: %s", community.pk, failure)
+        raise Unavailable(
+            _(
+                "The allocator could not finish this run, and nothing was stored. Try the preview "
+                "again; if it fails again, preview fewer requests at a time and tell whoever "
+                "runs Mutua for your group."
+            ),
+            code="allocation_failed",
+        ) from failure
     run = AllocationRun.objects.create(
         community=community,
         pickup=pickup,

@@ -146,3 +146,16 @@ def elsewhere(db: None) -> Member:
     community = CommunityFactory(name="Elsewhere", slug="elsewhere")
     group = OrganizationFactory(community=community, kind=OrganizationKind.AID_GROUP, slug="aid")
     return member_with(Role.COORDINATOR, community=community, organization=group, handle="otto")
+
+
+@pytest.fixture
+def solver_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every GLOP the allocator starts answers "infeasible" to every program, warm or cold: the
+    solver fault that `leximin._Glop` cannot recover from."""
+    from mutua.aid.leximin import _Glop
+    from mutua.aid.tests.test_leximin import LosesItsWay
+
+    new_solver = _Glop._new_solver
+    monkeypatch.setattr(
+        _Glop, "_new_solver", staticmethod(lambda proto: LosesItsWay(new_solver(proto), 10**6))
+    )

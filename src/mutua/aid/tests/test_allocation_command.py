@@ -121,6 +121,11 @@ def test_file_that_is_not_json_or_not_there_fails_clearly(tmp_path):
         call_command("aid", "allocate")
 
 
+def test_a_solver_that_cannot_finish_fails_clearly(tmp_path, solver_fails):
+    with pytest.raises(CommandError, match=r"The allocator could not finish .*INFEASIBLE"):
+        _run(tmp_path, VALID)
+
+
 @given(problems())
 def test_problem_survives_a_trip_through_json(problem):
     assert problem_from_json(json.loads(json.dumps(problem_to_json(problem)))) == problem

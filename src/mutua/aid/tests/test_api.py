@@ -283,6 +283,18 @@ def preview(call, pantry):  # type: ignore[no-untyped-def]
     return response.json()
 
 
+def test_a_run_the_solver_cannot_finish_answers_503_and_stores_nothing(
+    call, pantry, solver_fails
+) -> None:
+    pantry.receive(pantry.rice, 5)
+    ask(call, pantry)
+    ask(call, pantry, "cora", pantry.okafor)  # 6 bags asked, 5 on the shelf
+    response = call("cora", "post", "/runs", {"pickup": pantry.today.isoformat()})
+    assert response.status_code == 503
+    assert response.json()["code"] == "allocation_failed"
+    assert call("cora", "get", "/runs").json() == []
+
+
 def test_a_run_preview_changes_nothing_and_its_commit_packs_the_stock(call, pantry) -> None:
     pantry.receive(pantry.rice, 10)
     asked = ask(call, pantry)

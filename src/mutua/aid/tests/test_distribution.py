@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mutua.aid import selectors, services
 from mutua.aid.models import AllocationRun, Pick, StockLevel
-from mutua.core.errors import Forbidden, MutuaError, NotFound, Refused
+from mutua.core.errors import Forbidden, MutuaError, NotFound, Refused, Unavailable
 from mutua.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,18 @@ def test_the_run_keeps_its_inputs_and_logs_the_needs_it_read(pantry):
     assert "peanuts" in str(run.inputs)
     entry = AuditEntry.objects.get(action="aid.run.needs_read")
     assert str(pantry.rivera.id) in str(entry.data)
+
+
+def test_a_solver_that_cannot_finish_stores_nothing_and_says_so(pantry, solver_fails):
+    pantry.receive(pantry.rice, 3)  # 4 asked: the linear programs are needed
+    ask(pantry, pantry.rivera, wish(2, pantry.rice))
+    ask(pantry, pantry.okafor, wish(2, pantry.rice))
+    with pytest.raises(Unavailable) as failed:
+        preview(pantry)
+    assert failed.value.code == "allocation_failed" and failed.value.status == 503
+    assert "nothing was stored" in failed.value.message
+    assert not AllocationRun.objects.exists()
+    assert not AuditEntry.objects.filter(action="aid.run.needs_read").exists()
 
 
 def test_a_volunteer_cannot_run_or_commit_an_allocation(pantry):

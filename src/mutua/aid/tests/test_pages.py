@@ -616,6 +616,22 @@ def test_a_run_for_a_past_day_is_refused(client, pantry) -> None:
     assert AllocationRun.objects.count() == 0
 
 
+def test_a_run_the_solver_cannot_finish_is_explained_on_the_page(
+    client, pantry, solver_fails
+) -> None:
+    pantry.receive(pantry.rice, 3)
+    ask(pantry, pantry.okafor, wish(2, pantry.rice))
+    ask(pantry, pantry.rivera, wish(2, pantry.rice))
+    client.force_login(pantry.cora)
+    answer = client.post(
+        "/aid/runs/", {"action": "preview", "preview-pickup": pantry.today.isoformat()}
+    )
+    # Beside the form, as every error of a posted form is (400: the house rule for pages).
+    assert answer.status_code == 400
+    assert "could not finish this run, and nothing was stored" in answer.content.decode()
+    assert AllocationRun.objects.count() == 0
+
+
 def test_runs_are_for_coordinators(client, pantry) -> None:
     lot = pantry.receive(pantry.rice, 10)
     run = stored_run(pantry, ask(pantry, pantry.okafor, wish(2, pantry.rice)), lot, pantry.shelf, 2)

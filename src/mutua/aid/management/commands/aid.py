@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mutua.aid.allocation import AllocationInputError, allocate
+from mutua.aid.allocation import AllocationInputError, SolverFailure, allocate
 from mutua.aid.allocation_format import allocation_to_json, problem_from_json
 from mutua.aid.selectors import levels_verify
 from mutua.core.tenancy import scopes_disabled
@@ -63,4 +63,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{source} cannot be allocated ({len(error.problems)} problem(s)):\n{problems}"
             ) from error
+        except SolverFailure as error:
+            raise CommandError(f"The allocator could not finish {source}: {error}.") from error
         self.stdout.write(json.dumps(allocation_to_json(allocation), indent=2, ensure_ascii=False))
