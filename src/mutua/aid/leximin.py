@@ -445,8 +445,9 @@ def leximin_levels(lp: LeximinModel, part: Part, free: set[int]) -> dict[int, fl
         if not blocked:  # only numerical noise could do this: freeze the lowest to progress
             fills = lp.fills()
             blocked = {min(free, key=lambda r: (fills[lp.position[r]], r))}
-        # A capped request is held at its ceiling when the solver's `t` overshoots it by noise.
-        held = {r: min(level, part.ceiling[r]) for r in blocked}
+        # A capped request is held at its ceiling if the solver's `t` overshoots it by more than
+        # the slack a frozen row is given anyway (moving it by less sends the simplex elsewhere).
+        held = {r: part.ceiling[r] if part.ceiling[r] < level - _SLACK else level for r in blocked}
         lp.freeze(blocked, held)
         levels |= held
         free -= blocked
