@@ -6,8 +6,8 @@
     ├── Conflict               409  it clashes with what is there (a taken handle, a used link)
     ├── Gone                   410  it existed but is no longer usable (an expired invitation)
     ├── Refused                422  well-formed, but the rules say no (a payment past the limit)
-    └── Unavailable            503  the work could not be finished now (a solver that failed);
-                                    nothing changed, and trying again may succeed
+    └── Unavailable            503  the server could not finish the work (a solver that failed);
+                                    nothing changed, and the input was not at fault
 
 Every error carries a stable machine-readable `code` and a human message; validators that check many
 fields raise one error with a `fields` mapping, so a form shows every problem at once.

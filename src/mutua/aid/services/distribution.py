@@ -182,9 +182,9 @@ def run_preview(
         logger.error("aid: allocation run for %s failed: %s", community.pk, failure)
         raise Unavailable(
             _(
-                "The allocator could not finish this run, and nothing was stored. Try the preview "
-                "again; if it fails again, preview fewer requests at a time and tell whoever "
-                "runs Mutua for your group."
+                "The allocator could not finish this run, and nothing was stored. The fault is "
+                "the solver's, not your requests' or stock's: please tell whoever runs Mutua for "
+                "your group; the server's log has the details."
             ),
             code="allocation_failed",
         ) from failure
