@@ -71,8 +71,8 @@ from datetime import date
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from mutua.aid.leximin import SLACKS, LeximinModel, Part, SolverFailure, leximin_levels, part_of
 from mutua.aid.leximin import TOLERANCE as _TOLERANCE
-from mutua.aid.leximin import LeximinModel, Part, SolverFailure, leximin_levels, part_of
 
 RULE_VERSION = "leximin-1"
 URGENT, REGULAR = 1, 2
@@ -330,9 +330,21 @@ def _parts(pool: _Pool, demands: set[int]) -> list[list[int]]:
 
 
 def _leximin(pool: _Pool, part: Part) -> None:
-    """Fill `pool.given` for the part's demands with its leximin optimum, tier by tier. Tier 1's
-    program leaves tier 2's lines out (it is allocated as if alone); tier 2's holds tier 1 at its
-    levels but lets it take its units from other items if that helps."""
+    """Fill `pool.given` for the part's demands with its leximin optimum. Should the solver fail
+    even from scratch, the part is solved again, whole, holding levels with a wider slack."""
+    for attempt, slack in enumerate(SLACKS, start=1):
+        try:
+            pool.given.update(_tiers(pool, part, slack))
+            return
+        except SolverFailure:
+            if attempt == len(SLACKS):
+                raise
+
+
+def _tiers(pool: _Pool, part: Part, slack: float) -> dict[tuple[int, int], float]:
+    """The part's leximin optimum, tier by tier. Tier 1's program leaves tier 2's lines out (it is
+    allocated as if alone); tier 2's holds tier 1 at its levels but lets it take its units from
+    other items if that helps."""
     levels: dict[int, float] = {}
     for tier in (URGENT, REGULAR):
         in_play = [d for d in part.demands if _tier_of(pool, d) <= tier]
@@ -340,10 +352,10 @@ def _leximin(pool: _Pool, part: Part) -> None:
         if not free:
             continue
         sub = part_of(pool, in_play)
-        lp = LeximinModel(pool, sub)
+        lp = LeximinModel(pool, sub, slack)
         lp.freeze(levels, levels)
         levels |= leximin_levels(lp, sub, free)
-    pool.given.update(lp.given())
+    return lp.given()
 
 
 def _tier(request: Request) -> int:

@@ -50,7 +50,7 @@ def test_the_model_as_it_stands_is_the_one_the_warm_solver_has(problem):
         allocation.fractional_fill_rates(problem)
     assert spy.compared or not spy.levels
     for levels, ceiling in spy.levels:  # never held above what it could ever get, beyond slack
-        assert all(level <= ceiling[r] + leximin._SLACK for r, level in levels.items())
+        assert all(level <= ceiling[r] + max(leximin.SLACKS) for r, level in levels.items())
 
 
 def test_every_kind_of_change_is_in_the_model_as_it_stands():
@@ -127,6 +127,26 @@ class LosesItsWay:
         return self.inner.solve(*args)
 
 
+def test_a_part_that_fails_even_from_scratch_is_solved_again_with_the_wider_slack(monkeypatch):
+    expected = allocation.fractional_fill_rates(_pantry())
+    tried: list[float] = []
+    tiers = allocation._tiers
+    new_solver = _Glop._new_solver
+
+    def attempt(pool, part, slack):
+        tried.append(slack)
+        return tiers(pool, part, slack)
+
+    def stumbling(proto):  # every solver of the first attempt fails, warm and from scratch
+        failures = 10**6 if tried[-1] == leximin.SLACKS[0] else 0
+        return LosesItsWay(new_solver(proto), failures)
+
+    monkeypatch.setattr(allocation, "_tiers", attempt)
+    monkeypatch.setattr(_Glop, "_new_solver", staticmethod(stumbling))
+    assert allocation.fractional_fill_rates(_pantry()) == pytest.approx(expected, abs=1e-6)
+    assert tried == list(leximin.SLACKS)
+
+
 def test_a_warm_solve_that_loses_its_way_is_solved_again_from_scratch(monkeypatch):
     expected = allocation.fractional_fill_rates(_pantry())
     made: list[_Glop] = []
@@ -148,7 +168,7 @@ def test_a_warm_solve_that_loses_its_way_is_solved_again_from_scratch(monkeypatc
     assert made and all(glop.cold_restarts == 1 for glop in made)
 
 
-def test_a_program_that_fails_from_scratch_too_stops_the_allocation_with_its_reason(monkeypatch):
+def test_a_part_that_fails_with_every_slack_stops_the_allocation_with_its_reason(monkeypatch):
     new_solver = _Glop._new_solver
     monkeypatch.setattr(
         _Glop, "_new_solver", staticmethod(lambda proto: LosesItsWay(new_solver(proto), 2))
