@@ -56,7 +56,8 @@ Invariants of every `Allocation` (the property tests check them):
 Errors: `AllocationInputError(ValueError)` with `problems`, every problem found in the input
 (`problem_check`), raised by `allocate` and by `allocation_format.problem_from_json`;
 `SolverFailure(RuntimeError)` (from `leximin`) if a solver cannot finish a program that has an
-answer, even from scratch: a fault of the solver, never of the input.
+answer, even from scratch and with the wider slack (`_leximin`): a fault of the solver, never of
+the input.
 """
 
 from __future__ import annotations
