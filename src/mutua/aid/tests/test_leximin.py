@@ -12,7 +12,7 @@ from ortools.math_opt import model_pb2, result_pb2
 
 from mutua.aid import allocation, leximin
 from mutua.aid.leximin import SolverFailure, _Glop
-from mutua.aid.tests.test_allocation import problems
+from mutua.aid.tests.test_allocation import item, lot, pantry, problems, request, wants
 
 
 class _Spy:
@@ -94,8 +94,6 @@ def test_every_kind_of_change_is_in_the_model_as_it_stands():
 
 def _pantry():
     """Two households share 3 bags of rice; one of them also wants beans, of which there are 4."""
-    from mutua.aid.tests.test_allocation import item, lot, pantry, request, wants
-
     return pantry(
         [item("rice"), item("beans")],
         [lot("rice-1", "rice", 3), lot("beans-1", "beans", 4)],
